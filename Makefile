@@ -1,0 +1,44 @@
+# make install   virtual environment, pinned Python packages and the Neo4j jars
+# make demo      start the local Neo4j, load MovieLens with cast and crew, serve the API
+# make test      every test; the tests start and stop Neo4j servers of their own
+# make stop      stop the local Neo4j that `make demo` started
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DATA_DIR ?= ../shared/data
+MOVIELENS_DIR ?= $(DATA_DIR)/ml-latest-small
+CREDITS_FILE ?= $(DATA_DIR)/movielens-cast-director/movies.csv
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install demo test stop
+
+install: $(VENV)/.installed neo4j/lib/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+neo4j/lib/.installed: neo4j/pom.xml
+	rm -rf neo4j/lib
+	mvn --batch-mode --quiet -f neo4j/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/neo4j/lib
+	touch $@
+
+demo: install
+	$(PY) -m graph_rec neo4j start > /dev/null
+	$(PY) -m graph_rec load --movielens $(MOVIELENS_DIR) --credits $(CREDITS_FILE)
+	@echo
+	@echo "Serving on http://$(HOST):$(PORT). Try, from another terminal:"
+	@echo "  curl 'http://$(HOST):$(PORT)/users/1/recommendations?k=10&strategy=hybrid'"
+	@echo "  curl 'http://$(HOST):$(PORT)/movies/6/similar?k=5'"
+	@echo "Stop with Ctrl-C, then 'make stop' to stop Neo4j."
+	@echo
+	$(PY) -m graph_rec serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(PY) -m pytest
+
+stop:
+	$(PY) -m graph_rec neo4j stop

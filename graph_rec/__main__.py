@@ -1,0 +1,5 @@
+import sys
+
+from graph_rec.cli import main
+
+sys.exit(main())

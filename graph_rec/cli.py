@@ -1,0 +1,193 @@
+"""The command line, ``python -m graph_rec``: the one place that ties loaders, core and API together."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from graph_rec import neo4j_server
+from graph_rec.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+EXIT_UNAVAILABLE = 3
+EXIT_NOT_FOUND = 4
+
+EPILOG = """exit codes: 0 success, 1 failure, 2 invalid arguments or input file,
+3 Neo4j unavailable, 4 user or movie not found.
+
+Without NEO4J_URI, commands use the local instance in --home (default var/neo4j/movielens,
+or GRAPH_REC_NEO4J_HOME). With NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD set, they use that
+server and start nothing."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    settings = Settings.from_env(neo4j_home=Path(args.home).resolve() if args.home else None)
+    try:
+        return args.handler(args, settings)
+    except Exception as error:  # one place that turns every failure into a message and an exit code
+        return _report(error)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m graph_rec",
+        description="Graph-based movie recommendations served from Neo4j.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", help="Neo4j home folder of the local instance (default: var/neo4j/movielens)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    server = commands.add_parser("neo4j", parents=[common], help="start, stop or inspect the local Neo4j server")
+    server.add_argument("action", choices=["start", "stop", "status"])
+    server.add_argument("--bolt-port", type=int, default=7687, help="Bolt port on 127.0.0.1 (default 7687)")
+    server.add_argument("--http-port", type=int, default=7474, help="HTTP and Neo4j Browser port on 127.0.0.1 (default 7474)")
+    server.add_argument("--heap", default="1g", help="JVM heap size, for example 1g or 512m (default 1g)")
+    server.add_argument("--pagecache", default="512m", help="Neo4j page cache size, for example 512m (default 512m)")
+    server.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for start or stop (default 120)")
+    server.set_defaults(handler=_neo4j_command)
+
+    load = commands.add_parser("load", parents=[common], help="load MovieLens files into the graph")
+    load.add_argument("--movielens", required=True, type=Path, help="folder with movies.csv, ratings.csv, links.csv and optional tags.csv")
+    load.add_argument("--credits", type=Path, help="cast-and-crew CSV keyed by MovieLens movieId")
+    load.add_argument("--batch-size", type=int, default=5000, help="rows per write transaction (default 5000)")
+    load.set_defaults(handler=_load_command)
+
+    rec = commands.add_parser("recommend", parents=[common], help="print recommendations for a user")
+    rec.add_argument("user_id", type=int, help="MovieLens userId")
+    rec.add_argument("--k", type=int, default=10, help="number of movies (1 to 100, default 10)")
+    rec.add_argument("--strategy", default="hybrid", choices=["hybrid", "collaborative", "content", "popular"])
+    rec.add_argument("--json", action="store_true", help="print JSON instead of text")
+    rec.set_defaults(handler=_recommend_command)
+
+    similar = commands.add_parser("similar", parents=[common], help="print movies similar to a movie")
+    similar.add_argument("movie_id", type=int, help="MovieLens movieId")
+    similar.add_argument("--k", type=int, default=10, help="number of movies (1 to 100, default 10)")
+    similar.add_argument("--json", action="store_true", help="print JSON instead of text")
+    similar.set_defaults(handler=_similar_command)
+
+    serve = commands.add_parser("serve", parents=[common], help="serve the JSON API with waitress")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=5000, help="TCP port (default 5000)")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.set_defaults(handler=_serve_command)
+    return parser
+
+
+def _neo4j_command(args, settings: Settings) -> int:
+    if settings.neo4j_uri:
+        print(f"NEO4J_URI is set to {settings.neo4j_uri}: using that server, nothing to {args.action} here", file=sys.stderr)
+        return EXIT_OK
+    home = settings.neo4j_home
+    if args.action == "start":
+        instance = neo4j_server.start(
+            home, bolt_port=args.bolt_port, http_port=args.http_port, heap=args.heap, pagecache=args.pagecache, timeout=args.timeout
+        )
+        print(f"# Neo4j runs from {instance.home}; Browser: {instance.browser_url}", file=sys.stderr)
+        print(instance.shell_lines())
+    elif args.action == "stop":
+        stopped = neo4j_server.stop(home, timeout=args.timeout)
+        print(f"stopped Neo4j in {home}" if stopped else f"no Neo4j runs from {home}", file=sys.stderr)
+    else:
+        print(json.dumps(neo4j_server.status(home), indent=2))
+    return EXIT_OK
+
+
+def _load_command(args, settings: Settings) -> int:
+    from graph_rec.db import Graph
+    from loaders.writer import load_movielens
+
+    graph = Graph.from_settings(settings)
+    try:
+        started = time.perf_counter()
+        summary = load_movielens(graph, args.movielens, args.credits, batch_size=args.batch_size)
+        print(summary.format())
+        print(f"loaded in {time.perf_counter() - started:.1f} s")
+    finally:
+        graph.close()
+    return EXIT_OK
+
+
+def _recommend_command(args, settings: Settings) -> int:
+    from graph_rec.db import Graph
+    from graph_rec.recommend import recommend
+
+    graph = Graph.from_settings(settings)
+    try:
+        items = recommend(graph, args.user_id, k=args.k, strategy=args.strategy)
+    finally:
+        graph.close()
+    _print_items(items, args.json, {"user_id": args.user_id, "strategy": args.strategy})
+    return EXIT_OK
+
+
+def _similar_command(args, settings: Settings) -> int:
+    from graph_rec.db import Graph
+    from graph_rec.recommend import similar_movies
+
+    graph = Graph.from_settings(settings)
+    try:
+        items = similar_movies(graph, args.movie_id, k=args.k)
+    finally:
+        graph.close()
+    _print_items(items, args.json, {"movie_id": args.movie_id})
+    return EXIT_OK
+
+
+def _print_items(items, as_json: bool, header: dict) -> None:
+    if as_json:
+        print(json.dumps({**header, "items": [item.to_dict() for item in items]}, indent=2, ensure_ascii=False))
+        return
+    for rank, item in enumerate(items, start=1):
+        print(f"{rank:2d}. {item.title}  [{', '.join(item.genres)}]  score {item.score:.3f}")
+        for reason in item.reasons:
+            print(f"      - {reason}")
+
+
+def _serve_command(args, settings: Settings) -> int:
+    import waitress
+
+    from webapi import create_app
+
+    app = create_app(settings)
+    logger.info("serving the API on http://%s:%d (pid %d)", args.host, args.port, os.getpid())
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads)
+    return EXIT_OK
+
+
+def _report(error: Exception) -> int:
+    from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+    from graph_rec.db import ConnectionSettingsError
+    from graph_rec.recommend import UnknownMovieError, UnknownUserError
+
+    if isinstance(error, (ServiceUnavailable, SessionExpired, AuthError, ConnectionSettingsError, neo4j_server.Neo4jServerError)):
+        code = EXIT_UNAVAILABLE
+    elif isinstance(error, (UnknownUserError, UnknownMovieError)):
+        code = EXIT_NOT_FOUND
+    elif isinstance(error, (ValueError, FileNotFoundError)):
+        code = EXIT_INVALID
+    else:
+        logger.exception("unexpected failure")
+        code = EXIT_FAILED
+    print(f"error: {error}", file=sys.stderr)
+    return code

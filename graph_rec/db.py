@@ -1,0 +1,126 @@
+"""Neo4j access: one driver per process, reads in read transactions, batched writes in write transactions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from neo4j import Driver, GraphDatabase, Query, RoutingControl
+
+from graph_rec import neo4j_server
+from graph_rec.settings import PROJECT_ROOT, Settings
+
+logger = logging.getLogger(__name__)
+
+QUERY_DIR = PROJECT_ROOT / "queries"
+
+
+class ConnectionSettingsError(RuntimeError):
+    """No server to connect to: neither ``NEO4J_URI`` nor a started local instance."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    uri: str
+    user: str
+    password: str | None
+
+
+def resolve_connection(settings: Settings) -> Connection:
+    """Return the server named by ``NEO4J_URI``, or else the local instance in ``settings.neo4j_home``."""
+    if settings.neo4j_uri:
+        return Connection(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password)
+    instance = neo4j_server.read_instance(settings.neo4j_home)
+    if instance is None:
+        raise ConnectionSettingsError(
+            f"no Neo4j instance in {settings.neo4j_home}: start one with `python -m graph_rec neo4j start`, "
+            "or set NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD to use your own server"
+        )
+    return Connection(instance.uri, instance.user, instance.password)
+
+
+def create_driver(settings: Settings) -> Driver:
+    """Create a driver; it is thread-safe and pooled, so make one per process and close it at exit."""
+    connection = resolve_connection(settings)
+    auth = (connection.user, connection.password) if connection.password is not None else None
+    logger.info("connecting to %s as %s", connection.uri, connection.user)
+    return GraphDatabase.driver(
+        connection.uri,
+        auth=auth,
+        connection_timeout=settings.connection_timeout,
+        connection_acquisition_timeout=settings.connection_timeout,
+        max_transaction_retry_time=settings.query_timeout,
+    )
+
+
+@cache
+def load_query(name: str) -> str:
+    """Read ``queries/<name>.cypher``; values always go in as parameters, never into this text."""
+    path = QUERY_DIR / f"{name}.cypher"
+    if not path.exists():
+        raise FileNotFoundError(f"query file not found: {path}")
+    # A trailing semicolon helps in Neo4j Browser; the driver takes one statement without it.
+    return path.read_text(encoding="utf-8").strip().rstrip(";")
+
+
+def read_statements(name: str) -> list[str]:
+    """Split ``queries/<name>.cypher`` into statements at semicolons that end a line."""
+    text = load_query(name)
+    statements = [_strip_comments(part) for part in text.split(";\n")]
+    return [statement for statement in statements if statement]
+
+
+def _strip_comments(text: str) -> str:
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("//")]
+    return "\n".join(lines).strip().rstrip(";")
+
+
+class Graph:
+    """The graph behind one driver and database, with named queries from ``queries/``."""
+
+    def __init__(self, driver: Driver, database: str | None = None, timeout: float | None = None):
+        self.driver = driver
+        self.database = database
+        self.timeout = timeout
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Graph":
+        return cls(create_driver(settings), settings.neo4j_database, settings.query_timeout)
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def read(self, name: str, **parameters) -> list[dict]:
+        """Run the named query in a read transaction, so a cluster may serve it from a secondary."""
+        return self._execute(load_query(name), parameters, RoutingControl.READ)
+
+    def write(self, name: str, **parameters) -> list[dict]:
+        """Run the named query in one write transaction, which the driver retries on transient errors."""
+        return self._execute(load_query(name), parameters, RoutingControl.WRITE)
+
+    def run_text(self, text: str, routing: RoutingControl = RoutingControl.WRITE, **parameters) -> list[dict]:
+        """Run a statement given as text (schema statements and test fixtures)."""
+        return self._execute(text, parameters, routing)
+
+    def write_batches(self, name: str, batches: Iterable[list[dict]]) -> int:
+        """Send each batch as ``$rows`` to the named query, one write transaction per batch; return the row count."""
+        text = load_query(name)
+        count = 0
+        with self.driver.session(database=self.database) as session:
+            for rows in batches:
+                session.execute_write(_run_rows, text, rows)
+                count += len(rows)
+        return count
+
+    def _execute(self, text: str, parameters: dict, routing: RoutingControl) -> list[dict]:
+        query = Query(text, timeout=self.timeout)
+        records, _, _ = self.driver.execute_query(
+            query, parameters_=parameters, database_=self.database, routing_=routing
+        )
+        return [record.data() for record in records]
+
+
+def _run_rows(tx, text: str, rows: list[dict]) -> None:
+    tx.run(text, rows=rows).consume()

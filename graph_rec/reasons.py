@@ -1,0 +1,34 @@
+"""Turn the evidence behind a score into sentences a person can read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+def collaborative_reasons(evidence: Sequence[Mapping]) -> list[str]:
+    """One reason per seed movie, strongest first: who else liked it."""
+    return [f"rated highly by people who also liked {seed['title']}" for seed in evidence]
+
+
+def content_reasons(evidence: Sequence[Mapping]) -> list[str]:
+    """One reason per shared feature, strongest first: the director, actor or genre and the liked movie."""
+    return [_feature_reason(feature) for feature in evidence]
+
+
+def popular_reasons(evidence: Mapping) -> list[str]:
+    """The rating count and mean rating behind a popular pick."""
+    return [
+        f"popular: rated by {evidence['rating_count']} people, "
+        f"mean rating {evidence['mean_rating']:.1f} of 5"
+    ]
+
+
+def _feature_reason(feature: Mapping) -> str:
+    seed = feature["seed_title"]
+    others = feature.get("seed_count", 1) - 1
+    also = f"{seed} and {others} more you liked" if others > 0 else seed
+    if feature["role"] == "DIRECTED":
+        return f"directed by {feature['name']}, like {also}"
+    if feature["role"] == "ACTED_IN":
+        return f"stars {feature['name']}, like {also}"
+    return f"in the genre {feature['name']}, like {also}"

@@ -1,0 +1,62 @@
+"""Settings read from the environment, with the defaults a local install uses."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Each data set lives in a Neo4j home of its own, because Neo4j Community has one user database.
+DEFAULT_NEO4J_HOME = PROJECT_ROOT / "var" / "neo4j" / "movielens"
+DEFAULT_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the graph lives and how to reach it.
+
+    With ``neo4j_uri`` set, every command uses that server and starts nothing. Without it,
+    commands use the local instance in ``neo4j_home`` and read its password from there.
+    """
+
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = None
+    neo4j_database: str | None = None
+    neo4j_home: Path = DEFAULT_NEO4J_HOME
+    data_dir: Path = DEFAULT_DATA_DIR
+    # Seconds a request may wait for a connection or a query before it fails.
+    connection_timeout: float = 5.0
+    query_timeout: float = 10.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Build settings from ``NEO4J_*`` and ``GRAPH_REC_*`` variables, then apply overrides."""
+        env = os.environ if environ is None else environ
+        values = {
+            "neo4j_uri": env.get("NEO4J_URI") or None,
+            "neo4j_user": env.get("NEO4J_USER") or "neo4j",
+            "neo4j_password": env.get("NEO4J_PASSWORD") or None,
+            "neo4j_database": env.get("NEO4J_DATABASE") or None,
+            "neo4j_home": Path(env.get("GRAPH_REC_NEO4J_HOME") or DEFAULT_NEO4J_HOME),
+            "data_dir": Path(env.get("GRAPH_REC_DATA_DIR") or DEFAULT_DATA_DIR),
+        }
+        for name in ("connection_timeout", "query_timeout"):
+            raw = env.get("GRAPH_REC_" + name.upper())
+            if raw:
+                values[name] = _positive_float(name, raw)
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)
+
+
+def _positive_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise ValueError(f"GRAPH_REC_{name.upper()}={raw!r} is invalid: set it to a number of seconds above 0")
+    return value
