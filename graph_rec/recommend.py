@@ -25,6 +25,7 @@ MIN_RATING = 4.0  # a rating at or above this counts as "liked"
 MAX_SEEDS = 50  # liked movies a request starts from, which bounds the paths it expands
 MIN_CANDIDATES = 100  # candidates each strategy returns before merging, or k if larger
 MAX_K = 100
+EVIDENCE_LIMIT = 3  # reasons per strategy and movie
 
 
 class UnknownUserError(LookupError):
@@ -48,14 +49,6 @@ class Recommendation:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@dataclass
-class Candidates:
-    """The scores of one strategy and the readable reasons for each candidate."""
-
-    scores: dict[int, float] = field(default_factory=dict)
-    reasons: dict[int, list[str]] = field(default_factory=dict)
 
 
 def recommend(
@@ -85,16 +78,14 @@ def recommend(
     }
     if strategy == "hybrid":
         found = {name: _run_strategy(graph, name, parameters) for name in HYBRID_WEIGHTS}
-        merged = ranking.merge({name: c.scores for name, c in found.items()}, HYBRID_WEIGHTS)
-        ranked = ranking.top_k(merged, k)
-        reason_lists = _combine_reasons(found, ranked)
+        ranked = ranking.top_k(ranking.merge(found, HYBRID_WEIGHTS), k)
     else:
-        found = _run_strategy(graph, strategy, parameters)
-        ranked = ranking.top_k(found.scores, k)
-        reason_lists = found.reasons
+        found = {strategy: _run_strategy(graph, strategy, parameters)}
+        ranked = ranking.top_k(found[strategy], k)
         if len(ranked) < k and strategy != "popular":
-            ranked, reason_lists = _fill_with_popular(graph, parameters, ranked, reason_lists, k)
-    return _with_details(graph, ranked, reason_lists)
+            found["popular"] = _run_strategy(graph, "popular", {**parameters, "limit": k + len(ranked)})
+            ranked = _fill_with_popular(ranked, found["popular"], k)
+    return _with_details(graph, ranked, _reasons(graph, parameters, found, ranked))
 
 
 def similar_movies(graph: Graph, movie_id: int, k: int = 10) -> list[Recommendation]:
@@ -104,17 +95,22 @@ def similar_movies(graph: Graph, movie_id: int, k: int = 10) -> list[Recommendat
         raise UnknownMovieError(f"movie {movie_id} not found")
 
     limit = max(k, MIN_CANDIDATES)
-    found = {
-        "collaborative": _candidates(
-            graph.read("similar_collaborative", movie_id=movie_id, min_rating=MIN_RATING, limit=limit),
-            reasons.collaborative_reasons,
-        ),
-        "content": _candidates(graph.read("similar_content", movie_id=movie_id, limit=limit), reasons.content_reasons),
+    collaborative = graph.read(
+        "similar_collaborative", movie_id=movie_id, min_rating=MIN_RATING, limit=limit
+    )
+    content = graph.read("similar_content", movie_id=movie_id, limit=limit, evidence_limit=EVIDENCE_LIMIT)
+    found = {"collaborative": _scores(collaborative), "content": _scores(content)}
+    weights = {name: HYBRID_WEIGHTS[name] for name in found}
+    ranked = ranking.top_k(ranking.merge(found, weights), k)
+
+    explained = {
+        "collaborative": _explain(collaborative, reasons.collaborative_reasons),
+        "content": _explain(content, reasons.content_reasons),
     }
-    weights = {"collaborative": HYBRID_WEIGHTS["collaborative"], "content": HYBRID_WEIGHTS["content"]}
-    merged = ranking.merge({name: c.scores for name, c in found.items()}, weights)
-    ranked = ranking.top_k(merged, k)
-    return _with_details(graph, ranked, _combine_reasons(found, ranked))
+    reason_lists = {
+        movie_id: [text for texts in explained.values() for text in texts.get(movie_id, [])] for movie_id, _ in ranked
+    }
+    return _with_details(graph, ranked, reason_lists)
 
 
 def _check_request(k: int, strategy: str) -> None:
@@ -124,44 +120,59 @@ def _check_request(k: int, strategy: str) -> None:
         raise ValueError(f"unknown strategy {strategy!r}: use one of {', '.join(STRATEGIES)}")
 
 
-def _run_strategy(graph: Graph, strategy: str, parameters: dict) -> Candidates:
+def _run_strategy(graph: Graph, strategy: str, parameters: dict) -> dict[int, float]:
+    """Run one strategy's query and return its candidates' raw scores by movie id."""
     if strategy == "popular":
-        popular_parameters = {key: parameters[key] for key in ("user_id", "limit", "exclude_seen", "candidate_ids")}
-        return _candidates(graph.read("popular", **popular_parameters), reasons.popular_reasons)
-    explain = reasons.collaborative_reasons if strategy == "collaborative" else reasons.content_reasons
-    return _candidates(graph.read(strategy, **parameters), explain)
+        names = ("user_id", "limit", "exclude_seen", "candidate_ids")
+        return _scores(graph.read("popular", **{name: parameters[name] for name in names}))
+    return _scores(graph.read(strategy, **parameters))
 
 
-def _candidates(rows: list[dict], explain) -> Candidates:
-    found = Candidates()
-    for row in rows:
-        found.scores[row["movie_id"]] = float(row["score"])
-        found.reasons[row["movie_id"]] = explain(row["evidence"])
-    return found
+def _scores(rows: list[dict]) -> dict[int, float]:
+    return {row["movie_id"]: float(row["score"]) for row in rows}
 
 
-def _combine_reasons(found: dict[str, Candidates], ranked: list[tuple[int, float]]) -> dict[int, list[str]]:
-    """Reasons from every strategy that scored the movie, in the order of the weights."""
-    combined: dict[int, list[str]] = {}
-    for movie_id, _ in ranked:
-        combined[movie_id] = [text for c in found.values() for text in c.reasons.get(movie_id, [])]
-    return combined
-
-
-def _fill_with_popular(graph, parameters, ranked, reason_lists, k):
+def _fill_with_popular(ranked: list[tuple[int, float]], popular: dict[int, float], k: int) -> list[tuple[int, float]]:
     """Append popular movies with score 0 after a strategy's own candidates, until k items."""
-    popular = _run_strategy(graph, "popular", {**parameters, "limit": k + len(ranked)})
     chosen = {movie_id for movie_id, _ in ranked}
     filled = list(ranked)
-    reason_lists = dict(reason_lists)
-    for movie_id, _ in ranking.top_k(popular.scores, len(popular.scores)):
+    for movie_id, _ in ranking.top_k(popular, len(popular)):
         if len(filled) >= k:
             break
-        if movie_id in chosen:
-            continue
-        filled.append((movie_id, 0.0))
-        reason_lists[movie_id] = popular.reasons[movie_id]
-    return filled, reason_lists
+        if movie_id not in chosen:
+            filled.append((movie_id, 0.0))
+    return filled
+
+
+def _reasons(graph: Graph, parameters: dict, found: dict, ranked: list[tuple[int, float]]) -> dict[int, list[str]]:
+    """Readable reasons for the final list from each strategy that scored the movie, in weight order."""
+    explained: dict[str, dict[int, list[str]]] = {}
+    for strategy, scores in found.items():
+        movie_ids = [movie_id for movie_id, _ in ranked if movie_id in scores]
+        if movie_ids:
+            explained[strategy] = _strategy_reasons(graph, strategy, parameters, movie_ids)
+    order = [name for name in HYBRID_WEIGHTS if name in explained]
+    return {movie_id: [text for name in order for text in explained[name].get(movie_id, [])] for movie_id, _ in ranked}
+
+
+def _strategy_reasons(graph: Graph, strategy: str, parameters: dict, movie_ids: list[int]) -> dict[int, list[str]]:
+    if strategy == "popular":
+        rows = graph.read("popular_reasons", movie_ids=movie_ids)
+        return _explain(rows, reasons.popular_reasons)
+    rows = graph.read(
+        f"{strategy}_reasons",
+        user_id=parameters["user_id"],
+        movie_ids=movie_ids,
+        min_rating=parameters["min_rating"],
+        max_seeds=parameters["max_seeds"],
+        evidence_limit=EVIDENCE_LIMIT,
+    )
+    explain = reasons.collaborative_reasons if strategy == "collaborative" else reasons.content_reasons
+    return _explain(rows, explain)
+
+
+def _explain(rows: list[dict], explain) -> dict[int, list[str]]:
+    return {row["movie_id"]: explain(row["evidence"]) for row in rows}
 
 
 def _with_details(graph: Graph, ranked: list[tuple[int, float]], reason_lists: dict[int, list[str]]) -> list[Recommendation]:

@@ -9,6 +9,11 @@
 // liked x. Each term is the cosine similarity of the two movies' "liked by" sets, so a movie
 // that everybody likes gains nothing from its degree alone.
 //
+// The query sums per co-rater first: a co-rater o carries w(o) = sum of 1 / sqrt(likes(s)) over
+// the seeds o liked, and score(c) = sum of w(o) over the co-raters who liked c, divided by
+// sqrt(likes(c)). That is the same sum, but each co-rater's movies are expanded once instead of
+// once per seed. collaborative_reasons.cypher finds the seeds behind a given movie.
+//
 // Parameters (Neo4j Browser example):
 //   :param {user_id: 1, min_rating: 4.0, max_seeds: 50, limit: 100, exclude_seen: true, candidate_ids: null}
 // candidate_ids, when a list, restricts the candidates to those movie ids.
@@ -17,20 +22,16 @@ WHERE liked.rating >= $min_rating
 WITH u, seed
 ORDER BY liked.rating DESC, liked.timestamp DESC, seed.movie_id
 LIMIT $max_seeds
-WITH u, seed, COUNT { (seed)<-[r:RATED]-() WHERE r.rating >= $min_rating } AS seed_likes
-MATCH (seed)<-[r1:RATED]-(other:User)-[r2:RATED]->(candidate:Movie)
-WHERE other <> u AND candidate <> seed
-  AND r1.rating >= $min_rating AND r2.rating >= $min_rating
+WITH u, seed, 1.0 / sqrt(COUNT { (seed)<-[r:RATED]-() WHERE r.rating >= $min_rating }) AS seed_weight
+MATCH (seed)<-[r1:RATED]-(other:User)
+WHERE other <> u AND r1.rating >= $min_rating
+WITH u, other, sum(seed_weight) AS other_weight
+MATCH (other)-[r2:RATED]->(candidate:Movie)
+WHERE r2.rating >= $min_rating
   AND ($candidate_ids IS NULL OR candidate.movie_id IN $candidate_ids)
-WITH u, seed, seed_likes, candidate, count(other) AS co_likes
+WITH u, candidate, sum(other_weight) AS weight
 WHERE NOT ($exclude_seen AND EXISTS { (u)-[:RATED]->(candidate) })
-WITH seed, seed_likes, candidate, co_likes,
-     COUNT { (candidate)<-[r:RATED]-() WHERE r.rating >= $min_rating } AS candidate_likes
-WITH candidate, seed, co_likes, co_likes / sqrt(toFloat(seed_likes) * candidate_likes) AS similarity
-ORDER BY similarity DESC, seed.movie_id
-WITH candidate,
-     sum(similarity) AS score,
-     collect({movie_id: seed.movie_id, title: seed.title, co_likes: co_likes, similarity: similarity}) AS seeds
-RETURN candidate.movie_id AS movie_id, score, seeds[..3] AS evidence
+WITH candidate, weight / sqrt(COUNT { (candidate)<-[r:RATED]-() WHERE r.rating >= $min_rating }) AS score
+RETURN candidate.movie_id AS movie_id, score
 ORDER BY score DESC, movie_id
 LIMIT $limit;

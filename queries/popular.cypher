@@ -11,11 +11,6 @@ WHERE $candidate_ids IS NULL OR m.movie_id IN $candidate_ids
 WITH u, m, COUNT { (m)<-[:RATED]-() } AS rating_count
 WHERE rating_count > 0
   AND NOT ($exclude_seen AND u IS NOT NULL AND EXISTS { (u)-[:RATED]->(m) })
-WITH m, rating_count
-ORDER BY rating_count DESC, m.movie_id
-LIMIT $limit
-MATCH (m)<-[r:RATED]-()
-WITH m, rating_count, avg(r.rating) AS mean_rating
-RETURN m.movie_id AS movie_id, toFloat(rating_count) AS score,
-       {rating_count: rating_count, mean_rating: mean_rating} AS evidence
-ORDER BY score DESC, movie_id;
+RETURN m.movie_id AS movie_id, toFloat(rating_count) AS score
+ORDER BY score DESC, movie_id
+LIMIT $limit;

@@ -7,9 +7,11 @@ import pytest
 from graph_rec.recommend import UnknownMovieError, UnknownUserError, recommend, similar_movies
 from tests.graphs import TINY_GRAPH
 
-# Content weights: ln(N / df) with N = 5 movies. Crime is on 3 movies, Michael Mann and Al Pacino on 2.
-IDF_CRIME = math.log(5 / 3)
-IDF_TWO_MOVIES = math.log(5 / 2)
+# Content weights are idf^2 with idf = ln(N / df) and N = 5 movies. Crime is on 3 movies, and
+# Michael Mann and Al Pacino are each on 2, so a movie sharing Crime and one of them scores:
+SHARED_WEIGHT = math.log(5 / 3) ** 2 + math.log(5 / 2) ** 2
+# Content scores are divided by sqrt(links): 4 for Collateral and 3 for Godfather.
+COLLATERAL_TO_GODFATHER = math.sqrt(3) / math.sqrt(4)
 
 
 @pytest.fixture
@@ -32,21 +34,21 @@ def test_collaborative_cosine_by_hand(graph):
     assert items[0].reasons == ["rated highly by people who also liked Heat (1995)"]
 
 
-def test_content_idf_by_hand_and_tie_order(graph):
-    # Collateral shares Crime and Michael Mann with Heat; Godfather shares Crime and Al Pacino: a tie,
-    # which the lower movie id wins.
+def test_content_idf_by_hand(graph):
+    # Heat is the only seed, so tf = 1. Collateral shares Crime and Michael Mann with Heat and has
+    # 4 links; Godfather shares Crime and Al Pacino and has 3 links.
     items = recommend(graph, 1, k=2, strategy="content")
-    assert [item.movie_id for item in items] == [20, 40]
-    assert items[0].score == pytest.approx(IDF_CRIME + IDF_TWO_MOVIES, abs=1e-6)
-    assert items[1].score == pytest.approx(IDF_CRIME + IDF_TWO_MOVIES, abs=1e-6)
-    assert items[0].reasons == ["directed by Michael Mann, like Heat (1995)", "in the genre Crime, like Heat (1995)"]
-    assert items[1].reasons == ["stars Al Pacino, like Heat (1995)", "in the genre Crime, like Heat (1995)"]
+    assert [item.movie_id for item in items] == [40, 20]
+    assert items[0].score == pytest.approx(SHARED_WEIGHT / math.sqrt(3), abs=1e-6)
+    assert items[1].score == pytest.approx(SHARED_WEIGHT / math.sqrt(4), abs=1e-6)
+    assert items[0].reasons == ["stars Al Pacino, like Heat (1995)", "in the genre Crime, like Heat (1995)"]
+    assert items[1].reasons == ["directed by Michael Mann, like Heat (1995)", "in the genre Crime, like Heat (1995)"]
 
 
 def test_content_filled_with_popular(graph):
     # Content finds 2 movies; the third slot goes to the most rated unseen movie left, Top Gun.
     items = recommend(graph, 1, k=3, strategy="content")
-    assert [item.movie_id for item in items] == [20, 40, 30]
+    assert [item.movie_id for item in items] == [40, 20, 30]
     assert items[2].score == 0.0
     assert items[2].reasons[0].startswith("popular: rated by 2 people")
 
@@ -62,11 +64,13 @@ def test_popular_for_user_without_seen_exclusion(graph):
 
 
 def test_hybrid_weighted_merge_by_hand(graph):
-    # Max-normalised: collaborative 20 -> 1, 30 -> 0.5; content 20 -> 1, 40 -> 1; popular 20, 30, 40 -> 1.
-    # Weights 0.6, 0.3, 0.1: 20 -> 1.0, 30 -> 0.4, 40 -> 0.4 (a tie that the lower id wins).
+    # Max-normalised: collaborative 20 -> 1, 30 -> 0.5; content 40 -> 1, 20 -> sqrt(3)/2;
+    # popular 20, 30, 40 -> 1. Weights 0.6, 0.3, 0.1 give 20 -> 0.6 + 0.3 * sqrt(3)/2 + 0.1,
+    # 30 -> 0.4 and 40 -> 0.4, a tie that the lower id wins.
     items = recommend(graph, 1, k=10, strategy="hybrid")
     assert [item.movie_id for item in items] == [20, 30, 40]
-    assert [item.score for item in items] == pytest.approx([1.0, 0.4, 0.4], abs=1e-6)
+    expected = [0.7 + 0.3 * COLLATERAL_TO_GODFATHER, 0.4, 0.4]
+    assert [item.score for item in items] == pytest.approx(expected, abs=1e-6)
     assert items[0].title == "Collateral (2004)"
     assert items[0].year == 2004
     assert items[0].genres == ["Crime", "Drama"]
@@ -97,11 +101,13 @@ def test_invalid_request_raises(graph, k, strategy):
 
 
 def test_similar_movies_by_hand(graph):
-    # Collaborative 20 -> 2/sqrt(6), 30 -> 1/sqrt(6); content 20 and 40 -> ln(5/3) + ln(5/2).
-    # Weights 0.6 and 0.3 on max-normalised scores: 20 -> 0.9, 30 -> 0.3, 40 -> 0.3.
+    # Collaborative 20 -> 2/sqrt(6), 30 -> 1/sqrt(6); content 40 -> SHARED_WEIGHT/sqrt(3),
+    # 20 -> SHARED_WEIGHT/sqrt(4). Weights 0.6 and 0.3 on max-normalised scores:
+    # 20 -> 0.6 + 0.3 * sqrt(3)/2, 30 -> 0.3, 40 -> 0.3.
     items = similar_movies(graph, 10, k=10)
     assert [item.movie_id for item in items] == [20, 30, 40]
-    assert [item.score for item in items] == pytest.approx([0.9, 0.3, 0.3], abs=1e-6)
+    expected = [0.6 + 0.3 * COLLATERAL_TO_GODFATHER, 0.3, 0.3]
+    assert [item.score for item in items] == pytest.approx(expected, abs=1e-6)
 
 
 def test_similar_unknown_movie_raises(graph):

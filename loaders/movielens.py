@@ -1,0 +1,508 @@
+"""Read and validate a MovieLens "latest" directory: movies.csv, ratings.csv, links.csv and tags.csv.
+
+Every file is read and checked completely before anything is written, and the first invalid
+value raises ``InputFileError``. Rows that refer to a movieId missing from movies.csv are not
+errors: they are skipped and counted in a ``FileReport``.
+
+This module also contains the CSV reading and column checks that ``loaders.credits`` uses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from loaders.errors import InputFileError
+
+logger = logging.getLogger(__name__)
+
+MOVIES_FILE = "movies.csv"
+RATINGS_FILE = "ratings.csv"
+LINKS_FILE = "links.csv"
+TAGS_FILE = "tags.csv"
+REQUIRED_FILES = (MOVIES_FILE, RATINGS_FILE, LINKS_FILE)
+
+MOVIES_COLUMNS = ("movieId", "title", "genres")
+RATINGS_COLUMNS = ("userId", "movieId", "rating", "timestamp")
+LINKS_COLUMNS = ("movieId", "imdbId", "tmdbId")
+TAGS_COLUMNS = ("userId", "movieId", "tag", "timestamp")
+
+# MovieLens writes this placeholder in the genres column of a movie without genres.
+NO_GENRES = "(no genres listed)"
+
+UNKNOWN_MOVIE = "movieId not in MovieLens movies.csv"
+EMPTY_TAG = "empty tag"
+REPEATED_TAG = "repeats the userId, movieId and tag of an earlier line"
+
+FIX_VALUE = "Correct the value or delete the line, then run the load again"
+
+# A trailing "(1995)" or "(2006–2007)" with an en dash or a hyphen; the first year is kept.
+YEAR_AT_END = re.compile(r"\((\d{4})(?:\s*[–-]\s*(?:\d{4})?)?\)\s*$")
+
+# Up to 18 digits, so that every accepted value fits in Neo4j's signed 64-bit integer.
+INTEGER_PATTERN = r"-?[0-9]{1,18}"
+UNSIGNED_PATTERN = r"[0-9]{1,18}"
+
+
+@dataclass
+class FileReport:
+    """Rows read from one input file, the rows skipped and the values dropped from kept rows, by reason."""
+
+    path: Path
+    rows_read: int
+    skipped: dict[str, int] = field(default_factory=dict)
+    dropped_values: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str, count: int) -> None:
+        """Add ``count`` skipped rows under ``reason``, unless ``count`` is 0."""
+        if count:
+            self.skipped[reason] = self.skipped.get(reason, 0) + int(count)
+
+    def drop_values(self, reason: str, count: int) -> None:
+        """Add ``count`` values dropped from kept rows under ``reason``, unless ``count`` is 0."""
+        if count:
+            self.dropped_values[reason] = self.dropped_values.get(reason, 0) + int(count)
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """The rows of one CSV file as text columns, with the file line on which each row starts."""
+
+    path: Path
+    header: list[str]
+    frame: pd.DataFrame
+    lines: np.ndarray
+
+    def line_of(self, row: int) -> int:
+        """Return the 1-based file line of data row ``row``, counting the header as line 1."""
+        return int(self.lines[row])
+
+    def error(self, row: int, column: str | None, problem: str, fix: str = FIX_VALUE) -> InputFileError:
+        """Build the error for data row ``row``, with the value of ``column`` when one is given."""
+        value = None if column is None else str(self.frame.at[row, column])
+        return InputFileError(self.path, problem, fix, line=self.line_of(row), column=column, value=value)
+
+
+@dataclass(frozen=True)
+class MovieLensData:
+    """Validated MovieLens tables with typed columns and the report of each file read.
+
+    ``movies`` has movie_id, title, year (nullable), genres (list), imdb_id and tmdb_id (None
+    when absent). ``ratings`` has user_id, movie_id, rating and timestamp. ``tags`` has
+    user_id, movie_id, tag and timestamp, and is empty when the directory has no tags.csv.
+    """
+
+    directory: Path
+    movies: pd.DataFrame
+    ratings: pd.DataFrame
+    tags: pd.DataFrame
+    reports: list[FileReport]
+
+
+def read_movielens(directory: str | Path) -> MovieLensData:
+    """Read and validate every MovieLens file in ``directory``, raising InputFileError on the first problem."""
+    directory = Path(directory)
+    _check_directory(directory)
+
+    movies, movies_report = read_movies(directory / MOVIES_FILE)
+    movie_ids = set(movies["movie_id"].tolist())
+    links, links_report = read_links(directory / LINKS_FILE, movie_ids)
+    ratings, ratings_report = read_ratings(directory / RATINGS_FILE, movie_ids)
+    reports = [movies_report, links_report, ratings_report]
+
+    tags_path = directory / TAGS_FILE
+    if tags_path.exists():
+        tags, tags_report = read_tags(tags_path, movie_ids)
+        reports.append(tags_report)
+    else:
+        logger.info("%s not found, so no tags are loaded", tags_path)
+        tags = _empty_tags()
+
+    movies = _join_links(movies, links)
+    return MovieLensData(directory, movies, ratings, tags, reports)
+
+
+def read_movies(path: Path) -> tuple[pd.DataFrame, FileReport]:
+    """Read movies.csv into movie_id, title, year and genres, and reject repeated movieIds."""
+    table = read_csv_table(path, MOVIES_COLUMNS)
+    movie_ids = parse_positive_ids(table, "movieId")
+    _reject_empty(table, "title")
+    check_unique(table, ["movieId"])
+
+    titles = table.frame["title"].astype(object)
+    movies = pd.DataFrame(
+        {
+            "movie_id": movie_ids,
+            "title": titles,
+            "year": pd.array([parse_year(title) for title in titles], dtype="Int64"),
+            "genres": [split_genres(genres) for genres in table.frame["genres"]],
+        }
+    )
+    return movies, FileReport(path, len(movies))
+
+
+def read_links(path: Path, movie_ids: Collection[int]) -> tuple[pd.DataFrame, FileReport]:
+    """Read links.csv into movie_id, imdb_id and tmdb_id (as text), skipping unknown movies."""
+    table = read_csv_table(path, LINKS_COLUMNS)
+    links = pd.DataFrame(
+        {
+            "movie_id": parse_positive_ids(table, "movieId"),
+            "imdb_id": parse_optional_digits(table, "imdbId"),
+            "tmdb_id": parse_optional_digits(table, "tmdbId"),
+        }
+    )
+    check_unique(table, ["movieId"])
+    report = FileReport(path, len(links))
+    return drop_unknown_movies(links, movie_ids, report), report
+
+
+def read_ratings(path: Path, movie_ids: Collection[int]) -> tuple[pd.DataFrame, FileReport]:
+    """Read ratings.csv, rejecting repeated (userId, movieId) pairs and skipping unknown movies."""
+    table = read_csv_table(path, RATINGS_COLUMNS)
+    ratings = pd.DataFrame(
+        {
+            "user_id": parse_positive_ids(table, "userId"),
+            "movie_id": parse_positive_ids(table, "movieId"),
+            "rating": parse_ratings(table, "rating"),
+            "timestamp": parse_timestamps(table, "timestamp"),
+        }
+    )
+    check_unique(table, ["userId", "movieId"])
+    report = FileReport(path, len(ratings))
+    return drop_unknown_movies(ratings, movie_ids, report), report
+
+
+def read_tags(path: Path, movie_ids: Collection[int]) -> tuple[pd.DataFrame, FileReport]:
+    """Read tags.csv, skipping empty tags, repeated (user, movie, tag) rows and unknown movies."""
+    table = read_csv_table(path, TAGS_COLUMNS)
+    tags = pd.DataFrame(
+        {
+            "user_id": parse_positive_ids(table, "userId"),
+            "movie_id": parse_positive_ids(table, "movieId"),
+            "tag": table.frame["tag"].astype(object),
+            "timestamp": parse_timestamps(table, "timestamp"),
+        }
+    )
+    report = FileReport(path, len(tags))
+    tags = drop_unknown_movies(tags, movie_ids, report)
+
+    empty = tags["tag"] == ""
+    report.skip(EMPTY_TAG, empty.sum())
+    tags = tags[~empty]
+
+    # The graph has one TAGGED relationship per distinct tag, so a repeat would only overwrite
+    # the timestamp. The loader keeps the timestamp of the first line.
+    repeated = tags.duplicated(["user_id", "movie_id", "tag"], keep="first")
+    report.skip(REPEATED_TAG, repeated.sum())
+    return tags[~repeated], report
+
+
+def parse_year(title: str) -> int | None:
+    """Parse the year from a trailing "(1995)" in a title, or the first year of "(2006–2007)"."""
+    match = YEAR_AT_END.search(title)
+    return int(match.group(1)) if match else None
+
+
+def split_genres(genres: str) -> list[str]:
+    """Split a '|'-separated genre field in its own order, where "(no genres listed)" gives no genres."""
+    return [name.strip() for name in genres.split("|") if name.strip() and name.strip() != NO_GENRES]
+
+
+def drop_unknown_movies(frame: pd.DataFrame, movie_ids: Collection[int], report: FileReport) -> pd.DataFrame:
+    """Drop rows whose movie_id is not in ``movie_ids`` and count them in ``report``."""
+    known = frame["movie_id"].isin(movie_ids)
+    report.skip(UNKNOWN_MOVIE, (~known).sum())
+    return frame[known]
+
+
+# CSV reading ------------------------------------------------------------------------------
+
+
+def read_csv_table(path: Path, columns: Sequence[str]) -> CsvTable:
+    """Read a UTF-8 CSV file as text and check its header and the field count of every line.
+
+    The csv module splits the file because pandas.read_csv pads short rows with empty
+    values, can drop extra fields silently, and counts records rather than file lines.
+    pandas then stores the columns, and the parse_* functions convert them to their types.
+    """
+    text = _decode_utf8(path, _read_bytes(path))
+    records, lines = _split_records(path, text)
+    if not records:
+        raise InputFileError(
+            path, "the file is empty", f"Write the header line {','.join(columns)} and the data rows", line=1
+        )
+
+    header = records[0]
+    positions = _column_positions(path, header, columns)
+    rows = records[1:]
+    _check_field_counts(path, header, rows, lines[1:])
+
+    frame = pd.DataFrame({name: [row[index] for row in rows] for name, index in positions.items()}, dtype="str")
+    return CsvTable(path, header, frame, np.asarray(lines[1:], dtype=np.int64))
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found", "Check the path and the file name") from None
+    except IsADirectoryError:
+        raise InputFileError(path, "is a directory, not a file", "Give the path of the CSV file") from None
+    except OSError as error:
+        raise InputFileError(path, f"cannot be read ({error.strerror})", "Check the file's permissions") from None
+
+
+def _decode_utf8(path: Path, data: bytes) -> str:
+    try:
+        # utf-8-sig drops the byte order mark that some spreadsheet programs write.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _encoding_error(path, data, error) from None
+
+
+def _encoding_error(path: Path, data: bytes, error: UnicodeDecodeError) -> InputFileError:
+    """Describe the first byte that is not UTF-8, with its line, column and the value around it."""
+    # The offsets in the error count from the end of a byte order mark, if the file has one.
+    data = error.object
+    line = data.count(b"\n", 0, error.start) + 1
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    line_end = data.find(b"\n", error.start)
+    line_text = data[line_start : len(data) if line_end < 0 else line_end].decode("utf-8", "backslashreplace")
+    line_text = line_text.rstrip("\r")
+
+    # The bytes before the bad one decoded cleanly, so they show which field it is in.
+    field_index = _count_separators(data[line_start : error.start].decode("utf-8", "replace"))
+    fields = next(csv.reader([line_text]), [])
+    value = fields[field_index] if field_index < len(fields) else line_text
+
+    column = None
+    if line > 1:
+        header = next(csv.reader([data[: data.find(b"\n")].decode("utf-8-sig", "replace").rstrip("\r")]), [])
+        column = header[field_index] if field_index < len(header) else None
+
+    bad_bytes = " ".join(f"0x{byte:02X}" for byte in data[error.start : error.end])
+    return InputFileError(
+        path,
+        f"the file is not valid UTF-8: byte {bad_bytes} in the value '{value}'",
+        f"Convert the file to UTF-8, for example with `iconv -f latin1 -t utf-8 {path.name} > {path.stem}-utf8.csv` "
+        "if it is Latin-1, then load the converted file",
+        line=line,
+        column=column,
+        value=value,
+    )
+
+
+def _count_separators(text: str) -> int:
+    """Count the commas outside double quotes, which is the 0-based field index at the end of ``text``."""
+    count = 0
+    quoted = False
+    for character in text:
+        if character == '"':
+            quoted = not quoted
+        elif character == "," and not quoted:
+            count += 1
+    return count
+
+
+def _split_records(path: Path, text: str) -> tuple[list[list[str]], list[int]]:
+    """Split CSV text into records and the line on which each starts, skipping empty lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    lines: list[int] = []
+    end = 0
+    try:
+        for record in reader:
+            start = end + 1
+            end = reader.line_num
+            if record:
+                records.append(record)
+                lines.append(start)
+    except csv.Error as error:
+        raise InputFileError(
+            path,
+            f"invalid CSV: {error}",
+            'Check the quotes on this line: a quoted value must end with a quote, and a quote inside it is written ""',
+            line=end + 1,
+        ) from None
+    return records, lines
+
+
+def _column_positions(path: Path, header: list[str], columns: Sequence[str]) -> dict[str, int]:
+    found = ", ".join(repr(name) for name in header)
+    missing = [name for name in columns if name not in header]
+    if missing:
+        raise InputFileError(
+            path,
+            f"missing column {', '.join(repr(name) for name in missing)}, the header has the columns {found}",
+            f"The header must name the columns {', '.join(columns)}, in any order",
+            line=1,
+            column=missing[0],
+            value=",".join(header),
+        )
+    repeated = [name for name in columns if header.count(name) > 1]
+    if repeated:
+        raise InputFileError(
+            path,
+            f"column {repeated[0]!r} appears more than once in the header {found}",
+            "Rename or delete the extra column",
+            line=1,
+            column=repeated[0],
+            value=",".join(header),
+        )
+    return {name: header.index(name) for name in columns}
+
+
+def _check_field_counts(path: Path, header: list[str], rows: list[list[str]], lines: list[int]) -> None:
+    width = len(header)
+    for row, line in zip(rows, lines):
+        if len(row) == width:
+            continue
+        if len(row) < width:
+            raise InputFileError(
+                path,
+                f"the line {','.join(row)!r} has {len(row)} fields but the header has {width}, so it is truncated",
+                f"Complete the line with the missing values ({','.join(header[len(row):])}) or delete it",
+                line=line,
+                column=header[len(row)],
+                value=",".join(row),
+            )
+        raise InputFileError(
+            path,
+            f"the line {','.join(row)!r} has {len(row)} fields but the header has {width}",
+            'Quote values that contain commas, for example "American President, The (1995)", '
+            "or delete the extra fields",
+            line=line,
+            value=",".join(row),
+        )
+
+
+# Column checks. Each raises InputFileError for the first invalid value in its column and
+# returns the column converted to its type.
+
+
+def parse_positive_ids(table: CsvTable, column: str) -> pd.Series:
+    """Convert an id column to int64, rejecting values that are not whole numbers from 1 up."""
+    text = table.frame[column]
+    is_integer = text.str.fullmatch(UNSIGNED_PATTERN)
+    values = pd.to_numeric(text.where(is_integer, "0")).astype("int64")
+    reject_invalid(table, column, ~is_integer | (values < 1), "invalid {column} {value!r}, expected a positive integer")
+    return values
+
+
+def parse_timestamps(table: CsvTable, column: str) -> pd.Series:
+    """Convert a column of Unix timestamps (whole seconds since 1970-01-01 UTC) to int64."""
+    text = table.frame[column]
+    is_integer = text.str.fullmatch(INTEGER_PATTERN)
+    reject_invalid(
+        table, column, ~is_integer, "invalid {column} {value!r}, expected an integer number of seconds since 1970"
+    )
+    return pd.to_numeric(text).astype("int64")
+
+
+def parse_ratings(table: CsvTable, column: str) -> pd.Series:
+    """Convert a rating column to float64, rejecting values other than 0.5 to 5.0 in steps of 0.5."""
+    numbers = pd.to_numeric(table.frame[column], errors="coerce")
+    reject_invalid(table, column, numbers.isna(), "invalid {column} {value!r}, expected a number")
+    halves = numbers * 2
+    in_range = (halves >= 1) & (halves <= 10) & (halves == np.floor(halves))
+    reject_invalid(
+        table, column, ~in_range, "{column} {value!r} is out of range, expected 0.5 to 5.0 in steps of 0.5"
+    )
+    return numbers.astype("float64")
+
+
+def parse_optional_float(table: CsvTable, column: str, low: float, high: float) -> pd.Series:
+    """Convert a column of numbers from ``low`` to ``high`` to objects, with None for empty values."""
+    text = table.frame[column]
+    empty = text == ""
+    numbers = pd.to_numeric(text.where(~empty, None), errors="coerce")
+    reject_invalid(table, column, ~empty & numbers.isna(), "invalid {column} {value!r}, expected a number or nothing")
+    outside = ~empty & ((numbers < low) | (numbers > high))
+    reject_invalid(table, column, outside, f"{{column}} {{value!r}} is out of range, expected {low} to {high}")
+    return numbers.astype(object).where(~empty, None)
+
+
+def parse_optional_digits(table: CsvTable, column: str) -> pd.Series:
+    """Keep a column of digit strings as text, leading zeros included, with None for empty values."""
+    text = table.frame[column]
+    empty = text == ""
+    reject_invalid(
+        table, column, ~empty & ~text.str.fullmatch(r"[0-9]+"), "invalid {column} {value!r}, expected digits or nothing"
+    )
+    return text.astype(object).where(~empty, None)
+
+
+def _reject_empty(table: CsvTable, column: str) -> None:
+    text = table.frame[column]
+    reject_invalid(table, column, text.str.strip() == "", "empty {column} {value!r}, expected text")
+
+
+def reject_invalid(table: CsvTable, column: str, invalid: pd.Series, problem: str) -> None:
+    """Raise InputFileError for the first True row of ``invalid``, with ``problem`` formatted with {column} and {value}."""
+    if not invalid.any():
+        return
+    count = int(invalid.sum())
+    row = int(np.flatnonzero(invalid.to_numpy())[0])
+    text = problem.format(column=column, value=str(table.frame.at[row, column]))
+    if count > 1:
+        text += f" (the first of {count} invalid values in this column)"
+    raise table.error(row, column, text)
+
+
+def check_unique(table: CsvTable, columns: list[str]) -> None:
+    """Raise InputFileError for the first row whose ``columns`` repeat those of an earlier row."""
+    repeated = table.frame.duplicated(columns, keep="first")
+    if not repeated.any():
+        return
+    row = int(np.flatnonzero(repeated.to_numpy())[0])
+    key = table.frame.loc[row, columns]
+    same_key = (table.frame[columns] == key.to_numpy()).all(axis=1)
+    first = int(np.flatnonzero(same_key.to_numpy())[0])
+    key_text = " and ".join(f"{name} {table.frame.at[row, name]}" for name in columns)
+    raise table.error(
+        row,
+        columns[-1],
+        f"duplicate {key_text}, first seen on line {table.line_of(first)}",
+        f"Delete one of the lines {table.line_of(first)} and {table.line_of(row)}, then run the load again",
+    )
+
+
+def _check_directory(directory: Path) -> None:
+    if not directory.is_dir():
+        raise InputFileError(
+            directory, "directory not found", "Give the directory that contains movies.csv, ratings.csv and links.csv"
+        )
+    for name in REQUIRED_FILES:
+        if not (directory / name).is_file():
+            raise InputFileError(
+                directory / name,
+                "file not found",
+                f"A MovieLens directory must contain {', '.join(REQUIRED_FILES)} (tags.csv is optional)",
+            )
+
+
+def _join_links(movies: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    joined = movies.merge(links, on="movie_id", how="left", validate="one_to_one")
+    unlinked = int(joined["imdb_id"].isna().sum())
+    if unlinked:
+        logger.info("%d movies have no links.csv row or an empty imdbId", unlinked)
+    return joined
+
+
+def _empty_tags() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "user_id": pd.Series(dtype="int64"),
+            "movie_id": pd.Series(dtype="int64"),
+            "tag": pd.Series(dtype=object),
+            "timestamp": pd.Series(dtype="int64"),
+        }
+    )

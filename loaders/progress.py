@@ -1,0 +1,24 @@
+"""Split rows into write batches and show a progress bar per file on stderr."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from tqdm import tqdm
+
+
+def batches_with_progress(
+    rows: list[dict], batch_size: int, description: str, show: bool = True
+) -> Iterator[list[dict]]:
+    """Yield ``rows`` in batches of ``batch_size`` and advance a bar when the consumer requests the next batch.
+
+    The consumer writes a batch before it requests the next one, so the bar counts written rows.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    with tqdm(total=len(rows), desc=description, unit=" rows", file=sys.stderr, disable=not show) as bar:
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            yield batch
+            bar.update(len(batch))

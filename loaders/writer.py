@@ -1,0 +1,223 @@
+"""Write validated MovieLens and cast-and-crew data into the graph, and summarise the load.
+
+``load_movielens`` reads and validates every input file before its first write, then creates
+the schema and writes each file in batches of one write transaction each. Every load query
+uses MERGE, so loading the same files again leaves the counts unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from graph_rec.db import Graph, read_statements
+from loaders.credits import CreditsData, read_credits
+from loaders.movielens import FileReport, MovieLensData, read_movielens
+from loaders.progress import batches_with_progress
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 5000
+
+
+@dataclass
+class LoadSummary:
+    """Report of one load: rows read, skipped and written, graph counts before and after, and seconds per step.
+
+    ``rows_read``, ``skipped`` (rows) and ``dropped_values`` (values removed from kept rows, such
+    as a name listed twice for one movie) are keyed by file path. ``rows_written`` and ``seconds`` are
+    keyed by step: validate, schema, then one step per load query (movies, ratings, tags,
+    credit_movies, actors, directors), and total.
+    """
+
+    directory: str
+    credits_path: str | None
+    counts_before: dict[str, int] = field(default_factory=dict)
+    counts_after: dict[str, int] = field(default_factory=dict)
+    rows_read: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, dict[str, int]] = field(default_factory=dict)
+    dropped_values: dict[str, dict[str, int]] = field(default_factory=dict)
+    rows_written: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def created(self) -> dict[str, int]:
+        """Nodes and relationships of each kind that the load added (after minus before)."""
+        return {kind: self.counts_after.get(kind, 0) - self.counts_before.get(kind, 0) for kind in self.counts_after}
+
+    def add_report(self, report: FileReport) -> None:
+        """Record the rows read from one file, its skipped rows and its dropped values."""
+        self.rows_read[str(report.path)] = report.rows_read
+        self.skipped[str(report.path)] = dict(report.skipped)
+        self.dropped_values[str(report.path)] = dict(report.dropped_values)
+
+    def to_dict(self) -> dict:
+        """Return the summary as plain values that json.dumps accepts."""
+        return {
+            "directory": self.directory,
+            "credits_path": self.credits_path,
+            "counts_before": dict(self.counts_before),
+            "counts_after": dict(self.counts_after),
+            "created": self.created,
+            "rows_read": dict(self.rows_read),
+            "skipped": {path: dict(reasons) for path, reasons in self.skipped.items()},
+            "dropped_values": {path: dict(reasons) for path, reasons in self.dropped_values.items()},
+            "rows_written": dict(self.rows_written),
+            "seconds": {step: round(value, 3) for step, value in self.seconds.items()},
+        }
+
+    def format(self) -> str:
+        """Format the summary as plain-text tables for the command line."""
+        sections = [
+            self._format_files(),
+            _format_reasons("Skipped rows:", self.skipped),
+            _format_reasons("Dropped values:", self.dropped_values),
+            self._format_counts(),
+            self._format_seconds(),
+        ]
+        return "\n\n".join(section for section in sections if section)
+
+    def _format_files(self) -> str:
+        title = f"Loaded {self.directory}" + (f" with cast file {self.credits_path}" if self.credits_path else "")
+        width = max([len("file")] + [len(path) for path in self.rows_read])
+        lines = [title, f"{'file':<{width}}  {'rows read':>12}  {'rows skipped':>12}"]
+        for path, count in self.rows_read.items():
+            skipped = sum(self.skipped.get(path, {}).values())
+            lines.append(f"{path:<{width}}  {count:>12,}  {skipped:>12,}")
+        return "\n".join(lines)
+
+    def _format_counts(self) -> str:
+        lines = [f"{'graph':<10}  {'before':>10}  {'after':>10}  {'created':>10}"]
+        created = self.created
+        for kind, after in self.counts_after.items():
+            before = self.counts_before.get(kind, 0)
+            lines.append(f"{kind:<10}  {before:>10,}  {after:>10,}  {created[kind]:>10,}")
+        return "\n".join(lines)
+
+    def _format_seconds(self) -> str:
+        steps = ", ".join(f"{step} {value:.1f}" for step, value in self.seconds.items())
+        return f"Seconds per step: {steps}"
+
+
+def _format_reasons(title: str, counts: dict[str, dict[str, int]]) -> str:
+    lines = [f"  {path}: {count:,} × {reason}" for path, reasons in counts.items() for reason, count in reasons.items()]
+    return "\n".join([title, *lines]) if lines else ""
+
+
+def create_schema(graph: Graph) -> None:
+    """Create the constraints in queries/schema.cypher, leaving existing ones as they are."""
+    for statement in read_statements("schema"):
+        graph.run_text(statement)
+
+
+def read_counts(graph: Graph) -> dict[str, int]:
+    """Count the nodes and relationships of each kind with queries/graph_counts.cypher."""
+    return graph.read("graph_counts")[0]
+
+
+def load_movielens(
+    graph: Graph,
+    directory: str | Path,
+    credits_path: str | Path | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    *,
+    show_progress: bool = True,
+) -> LoadSummary:
+    """Validate a MovieLens directory and an optional cast file, then write them into the graph.
+
+    Raises InputFileError before the first write if any file is invalid, so the graph is
+    unchanged. A database error during the writes leaves the batches committed so far in the
+    graph, and running the same load again completes it. ``show_progress`` draws a bar per
+    file on stderr.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    summary = LoadSummary(str(directory), None if credits_path is None else str(credits_path))
+    started = time.perf_counter()
+
+    with _measure(summary, "validate"):
+        movielens, credits = read_inputs(directory, credits_path)
+    for report in movielens.reports + ([credits.report] if credits else []):
+        summary.add_report(report)
+
+    summary.counts_before = read_counts(graph)
+    with _measure(summary, "schema"):
+        create_schema(graph)
+
+    writer = _BatchWriter(graph, summary, batch_size, show_progress)
+    _write_movielens(writer, movielens)
+    if credits is not None:
+        _write_credits(writer, credits)
+
+    summary.counts_after = read_counts(graph)
+    summary.seconds["total"] = time.perf_counter() - started
+    logger.info("loaded %s in %.1f s: created %s", directory, summary.seconds["total"], summary.created)
+    return summary
+
+
+def read_inputs(directory: str | Path, credits_path: str | Path | None) -> tuple[MovieLensData, CreditsData | None]:
+    """Read and validate every input file, raising InputFileError for the first invalid one."""
+    movielens = read_movielens(directory)
+    if credits_path is None:
+        return movielens, None
+    movie_ids = set(movielens.movies["movie_id"].tolist())
+    return movielens, read_credits(credits_path, movie_ids)
+
+
+def _write_movielens(writer: "_BatchWriter", data: MovieLensData) -> None:
+    """Write movies with their links and genres, then ratings, then tags."""
+    directory = data.directory
+    writer.write("movies", data.movies, directory / "movies.csv")
+    writer.write("ratings", data.ratings, directory / "ratings.csv")
+    if data.tags.empty:
+        logger.info("no tags to write from %s", directory)
+    else:
+        writer.write("tags", data.tags, directory / "tags.csv")
+
+
+def _write_credits(writer: "_BatchWriter", credits: CreditsData) -> None:
+    """Write the cast file's movie fields, then actors, then directors."""
+    path = credits.report.path
+    writer.write("credit_movies", credits.movies, path)
+    writer.write("actors", credits.actors, path)
+    writer.write("directors", credits.directors, path)
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict]:
+    """Convert a frame to query parameters: Python scalars and lists, with None for missing values."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+class _BatchWriter:
+    """Send frames to the load queries in batches and record the rows and seconds of each step."""
+
+    def __init__(self, graph: Graph, summary: LoadSummary, batch_size: int, show_progress: bool):
+        self.graph = graph
+        self.summary = summary
+        self.batch_size = batch_size
+        self.show_progress = show_progress
+
+    def write(self, step: str, frame: pd.DataFrame, source: Path) -> None:
+        rows = frame_records(frame)
+        logger.info("writing %d rows from %s with load/%s", len(rows), source, step)
+        with _measure(self.summary, step):
+            description = f"{source.parent.name}/{source.name} → {step}"
+            batches = batches_with_progress(rows, self.batch_size, description, self.show_progress)
+            written = self.graph.write_batches(f"load/{step}", batches)
+        self.summary.rows_written[step] = written
+        logger.info("wrote %d rows from %s with load/%s in %.1f s", written, source, step, self.summary.seconds[step])
+
+
+@contextmanager
+def _measure(summary: LoadSummary, step: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        summary.seconds[step] = time.perf_counter() - started
