@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 from graph_rec import ranking, reasons
@@ -26,6 +27,9 @@ MAX_SEEDS = 50  # liked movies a request starts from, which bounds the paths it 
 MIN_CANDIDATES = 100  # candidates each strategy returns before merging, or k if larger
 MAX_K = 100
 EVIDENCE_LIMIT = 3  # reasons per strategy and movie
+
+# Threads for the independent queries of one request; the driver is thread-safe.
+_POOL = ThreadPoolExecutor(max_workers=6, thread_name_prefix="graph-rec-query")
 
 
 class UnknownUserError(LookupError):
@@ -77,7 +81,9 @@ def recommend(
         "candidate_ids": list(candidates) if candidates is not None else None,
     }
     if strategy == "hybrid":
-        found = {name: _run_strategy(graph, name, parameters) for name in HYBRID_WEIGHTS}
+        # The three queries are independent, so they run side by side on the driver's pool.
+        futures = {name: _POOL.submit(_run_strategy, graph, name, parameters) for name in HYBRID_WEIGHTS}
+        found = {name: future.result() for name, future in futures.items()}
         ranked = ranking.top_k(ranking.merge(found, HYBRID_WEIGHTS), k)
     else:
         found = {strategy: _run_strategy(graph, strategy, parameters)}
@@ -146,11 +152,12 @@ def _fill_with_popular(ranked: list[tuple[int, float]], popular: dict[int, float
 
 def _reasons(graph: Graph, parameters: dict, found: dict, ranked: list[tuple[int, float]]) -> dict[int, list[str]]:
     """Readable reasons for the final list from each strategy that scored the movie, in weight order."""
-    explained: dict[str, dict[int, list[str]]] = {}
+    futures = {}
     for strategy, scores in found.items():
         movie_ids = [movie_id for movie_id, _ in ranked if movie_id in scores]
         if movie_ids:
-            explained[strategy] = _strategy_reasons(graph, strategy, parameters, movie_ids)
+            futures[strategy] = _POOL.submit(_strategy_reasons, graph, strategy, parameters, movie_ids)
+    explained = {strategy: future.result() for strategy, future in futures.items()}
     order = [name for name in HYBRID_WEIGHTS if name in explained]
     return {movie_id: [text for name in order for text in explained[name].get(movie_id, [])] for movie_id, _ in ranked}
 

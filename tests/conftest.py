@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,10 @@ MARKER_QUERY = "MERGE (:GraphRecTestMarker {name: 'graph_rec tests may clear thi
 def data_dir() -> Path:
     """Folder with the MovieLens data sets; GRAPH_REC_DATA_DIR overrides the default."""
     return Settings.from_env().data_dir
+
+
+MOVIELENS_DIR = data_dir() / "ml-latest-small"
+CAST_FILE = data_dir() / "movielens-cast-director" / "movies.csv"
 
 
 def _start_instance(tmp_path_factory, name: str):
@@ -103,3 +108,20 @@ def tiny_graph(tiny_graph_session) -> Graph:
 @pytest.fixture(scope="session")
 def movielens_settings(test_servers) -> Settings:
     return test_servers["movielens"]
+
+
+@pytest.fixture(scope="session")
+def movielens_load(movielens_settings):
+    """The movielens server after one load of ml-latest-small and the cast file: (graph, summary)."""
+    from loaders.writer import load_movielens
+
+    graph = _open_graph(movielens_settings)
+    clear_graph(graph)
+    started = time.perf_counter()
+    summary = load_movielens(graph, MOVIELENS_DIR, CAST_FILE)
+    seconds = time.perf_counter() - started
+    print(f"\nloaded ml-latest-small and the cast file in {seconds:.1f} s")
+    print(summary.format())
+    logger.info("loaded ml-latest-small and the cast file in %.1f s", seconds)
+    yield graph, summary
+    graph.close()

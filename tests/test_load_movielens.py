@@ -1,8 +1,8 @@
 """Load of the real ml-latest-small and the cast-and-crew file into the movielens test server.
 
 The expected counts are computed here from the CSV files with the csv module, independently
-of the loader. The module clears the movielens server once, loads both sources, and leaves
-them loaded. ``pytest -s`` shows the measured load times.
+of the loader. The session loads both sources once (see conftest.py); ``pytest -s`` shows the
+measured load times.
 """
 
 from __future__ import annotations
@@ -14,16 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from graph_rec.db import Graph
 from loaders.credits import REPEATED_ACTOR, REPEATED_DIRECTOR
 from loaders.movielens import UNKNOWN_MOVIE
 from loaders.writer import load_movielens, read_counts
-from tests.conftest import clear_graph, data_dir
+from tests.conftest import CAST_FILE, MOVIELENS_DIR
 
 logger = logging.getLogger(__name__)
 
-MOVIELENS_DIR = data_dir() / "ml-latest-small"
-CAST_FILE = data_dir() / "movielens-cast-director" / "movies.csv"
 NO_GENRES = "(no genres listed)"
 
 
@@ -86,20 +83,9 @@ def expected() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def loaded(movielens_settings):
+def loaded(movielens_load):
     """The movielens graph after one load of ml-latest-small and the cast file, with its summary."""
-    graph = Graph.from_settings(movielens_settings)
-    clear_graph(graph)
-
-    started = time.perf_counter()
-    summary = load_movielens(graph, MOVIELENS_DIR, CAST_FILE)
-    seconds = time.perf_counter() - started
-    print(f"\nloaded ml-latest-small and the cast file in {seconds:.1f} s")
-    print(summary.format())
-    logger.info("loaded ml-latest-small and the cast file in %.1f s", seconds)
-
-    yield graph, summary
-    graph.close()
+    return movielens_load
 
 
 def test_tags_file_has_no_repeated_tags(expected):
