@@ -111,7 +111,7 @@ def start(
     if pid is not None and instance is not None:
         logger.info("Neo4j already runs from %s (pid %d, Bolt port %d)", home, pid, instance.bolt_port)
         if instance.bolt_port != bolt_port or instance.http_port != http_port:
-            logger.warning("it keeps its ports %d/%d; stop it first to change them", instance.bolt_port, instance.http_port)
+            logger.warning("it keeps its ports %d and %d until it is stopped", instance.bolt_port, instance.http_port)
         _wait_for_bolt(instance, pid, timeout)
         return instance
 

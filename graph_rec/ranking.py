@@ -38,7 +38,7 @@ def merge(strategy_scores: Mapping[str, Scores], weights: Mapping[str, float]) -
 
 
 def top_k(scores: Scores, k: int) -> list[tuple[int, float]]:
-    """The k best (movie_id, score) pairs, highest score first and lower movie id first on ties."""
+    """Return the k best (movie_id, score) pairs, highest score first and lower movie id first on ties."""
     if k < 0:
         raise ValueError(f"k must be 0 or more, got {k}")
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))

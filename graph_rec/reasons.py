@@ -6,17 +6,17 @@ from collections.abc import Mapping, Sequence
 
 
 def collaborative_reasons(evidence: Sequence[Mapping]) -> list[str]:
-    """One reason per seed movie, strongest first: who else liked it."""
+    """Build one reason per seed movie, strongest first, naming the movie that co-raters also liked."""
     return [f"rated highly by people who also liked {seed['title']}" for seed in evidence]
 
 
 def content_reasons(evidence: Sequence[Mapping]) -> list[str]:
-    """One reason per shared feature, strongest first: the director, actor or genre and the liked movie."""
+    """Build one reason per shared feature, strongest first, naming the director, actor or genre and a liked movie."""
     return [_feature_reason(feature) for feature in evidence]
 
 
 def popular_reasons(evidence: Mapping) -> list[str]:
-    """The rating count and mean rating behind a popular pick."""
+    """Build the reason for a popular pick from its rating count and mean rating."""
     return [
         f"popular: rated by {evidence['rating_count']} people, "
         f"mean rating {evidence['mean_rating']:.1f} of 5"

@@ -1,7 +1,7 @@
 """One recommendation path for the API, the command line and the evaluation.
 
-Each strategy runs its query from ``queries/`` and returns candidates with raw scores and the
-evidence behind them. The hybrid strategy max-normalises each strategy's scores and adds them
+Each strategy runs its query from ``queries/`` and returns candidates with raw scores, and a
+second query per strategy explains only the k movies returned. The hybrid strategy max-normalises each strategy's scores and adds them
 with fixed weights. Every list is cut to k with ties broken by movie id, and when a strategy
 finds fewer than k candidates the list is filled with popular movies.
 """
@@ -28,7 +28,7 @@ MIN_CANDIDATES = 100  # candidates each strategy returns before merging, or k if
 MAX_K = 100
 EVIDENCE_LIMIT = 3  # reasons per strategy and movie
 
-# Threads for the independent queries of one request; the driver is thread-safe.
+# Threads for the independent queries of one request, which share the thread-safe driver.
 _POOL = ThreadPoolExecutor(max_workers=6, thread_name_prefix="graph-rec-query")
 
 

@@ -16,7 +16,7 @@ DEFAULT_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the graph lives and how to reach it.
+    """Settings for reaching the graph and finding the data sets.
 
     With ``neo4j_uri`` set, every command uses that server and starts nothing. Without it,
     commands use the local instance in ``neo4j_home`` and read its password from there.

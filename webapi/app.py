@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
 
 
 def get_graph() -> Graph:
-    """The app's one Graph, created after any fork in the process that serves the request."""
+    """Return the app's one Graph, creating it on first use so that each forked worker makes its own."""
     graph = current_app.extensions.get(GRAPH_KEY)
     if graph is None:
         with _graph_lock:

@@ -51,7 +51,7 @@ def movie_similar(movie_id: str):
 
 @api.get("/health")
 def health():
-    """200 when Neo4j answers a read, else 503 with the reason."""
+    """Return 200 when Neo4j completes a read, else 503 with the reason."""
     try:
         get_graph().read("health")
     except (ServiceUnavailable, SessionExpired, AuthError, ConnectionSettingsError, Neo4jError) as error:
