@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from graph_rec import neo4j_server
+from graph_rec.db import Graph, unavailable_hint
 from graph_rec.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ EXIT_UNAVAILABLE = 3
 EXIT_NOT_FOUND = 4
 
 EPILOG = """exit codes: 0 success, 1 failure, 2 invalid arguments or input file,
-3 Neo4j unavailable, 4 user or movie not found.
+3 Neo4j unavailable (or not running, for `neo4j status`), 4 user or movie not found.
 
 Without NEO4J_URI, commands use the local instance in --home (default var/neo4j/movielens,
 or GRAPH_REC_NEO4J_HOME). With NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD set, they use that
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args, settings)
     except Exception as error:  # one place that turns every failure into a message and an exit code
-        return _report(error)
+        return _report(error, settings)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -58,7 +59,7 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     server = commands.add_parser("neo4j", parents=[common], help="start, stop or inspect the local Neo4j server")
-    server.add_argument("action", choices=["start", "stop", "status"])
+    server.add_argument("action", choices=["start", "stop", "status"], help="start (prints export lines for eval), stop, or status as JSON")
     server.add_argument("--bolt-port", type=int, default=7687, help="Bolt port on 127.0.0.1 (default 7687)")
     server.add_argument("--http-port", type=int, default=7474, help="HTTP and Neo4j Browser port on 127.0.0.1 (default 7474)")
     server.add_argument("--heap", default="1g", help="JVM heap size, for example 1g or 512m (default 1g)")
@@ -75,7 +76,7 @@ def _build_parser() -> argparse.ArgumentParser:
     rec = commands.add_parser("recommend", parents=[common], help="print recommendations for a user")
     rec.add_argument("user_id", type=int, help="MovieLens userId")
     rec.add_argument("--k", type=int, default=10, help="number of movies (1 to 100, default 10)")
-    rec.add_argument("--strategy", default="hybrid", choices=["hybrid", "collaborative", "content", "popular"])
+    rec.add_argument("--strategy", default="hybrid", choices=["hybrid", "collaborative", "content", "popular"], help="how candidates are found and scored (default hybrid)")
     rec.add_argument("--json", action="store_true", help="print JSON instead of text")
     rec.set_defaults(handler=_recommend_command)
 
@@ -108,15 +109,16 @@ def _neo4j_command(args, settings: Settings) -> int:
         stopped = neo4j_server.stop(home, timeout=args.timeout)
         print(f"stopped Neo4j in {home}" if stopped else f"no Neo4j runs from {home}", file=sys.stderr)
     else:
-        print(json.dumps(neo4j_server.status(home), indent=2))
+        status = neo4j_server.status(home)
+        print(json.dumps(status, indent=2))
+        return EXIT_OK if status["running"] else EXIT_UNAVAILABLE
     return EXIT_OK
 
 
 def _load_command(args, settings: Settings) -> int:
-    from graph_rec.db import Graph
     from loaders.writer import load_movielens
 
-    graph = Graph.from_settings(settings)
+    graph = _open_graph(settings)
     try:
         started = time.perf_counter()
         summary = load_movielens(graph, args.movielens, args.credits, batch_size=args.batch_size)
@@ -128,10 +130,9 @@ def _load_command(args, settings: Settings) -> int:
 
 
 def _recommend_command(args, settings: Settings) -> int:
-    from graph_rec.db import Graph
     from graph_rec.recommend import recommend
 
-    graph = Graph.from_settings(settings)
+    graph = _open_graph(settings)
     try:
         items = recommend(graph, args.user_id, k=args.k, strategy=args.strategy)
     finally:
@@ -141,16 +142,26 @@ def _recommend_command(args, settings: Settings) -> int:
 
 
 def _similar_command(args, settings: Settings) -> int:
-    from graph_rec.db import Graph
     from graph_rec.recommend import similar_movies
 
-    graph = Graph.from_settings(settings)
+    graph = _open_graph(settings)
     try:
         items = similar_movies(graph, args.movie_id, k=args.k)
     finally:
         graph.close()
     _print_items(items, args.json, {"movie_id": args.movie_id})
     return EXIT_OK
+
+
+def _open_graph(settings: Settings) -> Graph:
+    """Connect and check the server once, so a stopped server fails at once instead of after retries."""
+    graph = Graph.from_settings(settings)
+    try:
+        graph.driver.verify_connectivity()
+    except Exception:
+        graph.close()
+        raise
+    return graph
 
 
 def _print_items(items, as_json: bool, header: dict) -> None:
@@ -174,13 +185,16 @@ def _serve_command(args, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _report(error: Exception) -> int:
+def _report(error: Exception, settings: Settings) -> int:
     from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
     from graph_rec.db import ConnectionSettingsError
     from graph_rec.recommend import UnknownMovieError, UnknownUserError
 
-    if isinstance(error, (ServiceUnavailable, SessionExpired, AuthError, ConnectionSettingsError, neo4j_server.Neo4jServerError)):
+    if isinstance(error, (ServiceUnavailable, SessionExpired)):
+        print(f"error: {unavailable_hint(settings)} ({error})", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    if isinstance(error, (AuthError, ConnectionSettingsError, neo4j_server.Neo4jServerError)):
         code = EXIT_UNAVAILABLE
     elif isinstance(error, (UnknownUserError, UnknownMovieError)):
         code = EXIT_NOT_FOUND

@@ -41,6 +41,16 @@ def resolve_connection(settings: Settings) -> Connection:
     return Connection(instance.uri, instance.user, instance.password)
 
 
+def unavailable_hint(settings: Settings) -> str:
+    """Describe which server did not respond and how to bring it up, for error messages."""
+    if settings.neo4j_uri:
+        return f"Neo4j at {settings.neo4j_uri} (NEO4J_URI) is unavailable: check that the server runs and the URI is right"
+    return (
+        f"the local Neo4j in {settings.neo4j_home} is unavailable: "
+        "start it with `python -m graph_rec neo4j start`"
+    )
+
+
 def create_driver(settings: Settings) -> Driver:
     """Create a driver; it is thread-safe and pooled, so make one per process and close it at exit."""
     connection = resolve_connection(settings)
@@ -52,6 +62,9 @@ def create_driver(settings: Settings) -> Driver:
         connection_timeout=settings.connection_timeout,
         connection_acquisition_timeout=settings.connection_timeout,
         max_transaction_retry_time=settings.query_timeout,
+        # Server notifications (such as "label does not exist yet" on an empty graph) are
+        # advice for query authors, not errors, so the driver does not request them.
+        notifications_min_severity="OFF",
     )
 
 

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import secrets
+import shlex
 import signal
 import socket
 import subprocess
@@ -64,8 +65,9 @@ class Instance:
         return f"http://127.0.0.1:{self.http_port}/browser/"
 
     def shell_lines(self) -> str:
-        """Format ``NAME=value`` lines that a shell can ``eval``."""
-        return f"NEO4J_URI={self.uri}\nNEO4J_USER={self.user}\nNEO4J_PASSWORD={self.password}"
+        """Format ``export NAME=value`` lines that a shell can ``eval``, so child processes see them too."""
+        values = {"NEO4J_URI": self.uri, "NEO4J_USER": self.user, "NEO4J_PASSWORD": self.password}
+        return "\n".join(f"export {name}={shlex.quote(value)}" for name, value in values.items())
 
 
 def read_instance(home: Path) -> Instance | None:

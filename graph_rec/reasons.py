@@ -6,8 +6,12 @@ from collections.abc import Mapping, Sequence
 
 
 def collaborative_reasons(evidence: Sequence[Mapping]) -> list[str]:
-    """Build one reason per seed movie, strongest first, naming the movie that co-raters also liked."""
-    return [f"rated highly by people who also liked {seed['title']}" for seed in evidence]
+    """Build one reason that names the seed movies, strongest first, that co-raters also liked."""
+    titles = [seed["title"] for seed in evidence]
+    if not titles:
+        return []
+    listed = titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
+    return [f"rated highly by people who also liked {listed}"]
 
 
 def content_reasons(evidence: Sequence[Mapping]) -> list[str]:

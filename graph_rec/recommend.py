@@ -88,10 +88,15 @@ def recommend(
     else:
         found = {strategy: _run_strategy(graph, strategy, parameters)}
         ranked = ranking.top_k(found[strategy], k)
-        if len(ranked) < k and strategy != "popular":
-            found["popular"] = _run_strategy(graph, "popular", {**parameters, "limit": k + len(ranked)})
-            ranked = _fill_with_popular(ranked, found["popular"], k)
-    return _with_details(graph, ranked, _reasons(graph, parameters, found, ranked))
+    own_count = len(ranked)
+    if own_count < k and strategy not in ("popular", "hybrid"):
+        found["popular"] = _run_strategy(graph, "popular", {**parameters, "limit": k + own_count})
+        ranked = _fill_with_popular(ranked, found["popular"], k)
+
+    reason_lists = _reasons(graph, parameters, found, ranked)
+    for movie_id, _ in ranked[own_count:]:
+        reason_lists[movie_id].append(f"added because the {strategy} strategy found only {own_count} movies")
+    return _with_details(graph, ranked, reason_lists)
 
 
 def similar_movies(graph: Graph, movie_id: int, k: int = 10) -> list[Recommendation]:
@@ -151,15 +156,24 @@ def _fill_with_popular(ranked: list[tuple[int, float]], popular: dict[int, float
 
 
 def _reasons(graph: Graph, parameters: dict, found: dict, ranked: list[tuple[int, float]]) -> dict[int, list[str]]:
-    """Readable reasons for the final list from each strategy that scored the movie, in weight order."""
+    """Readable reasons for the final list from each strategy that scored the movie, in weight order.
+
+    The popular reason is kept only for a movie that no other strategy explains.
+    """
     futures = {}
     for strategy, scores in found.items():
         movie_ids = [movie_id for movie_id, _ in ranked if movie_id in scores]
         if movie_ids:
             futures[strategy] = _POOL.submit(_strategy_reasons, graph, strategy, parameters, movie_ids)
     explained = {strategy: future.result() for strategy, future in futures.items()}
-    order = [name for name in HYBRID_WEIGHTS if name in explained]
-    return {movie_id: [text for name in order for text in explained[name].get(movie_id, [])] for movie_id, _ in ranked}
+    personal = [name for name in HYBRID_WEIGHTS if name in explained and name != "popular"]
+    reason_lists = {}
+    for movie_id, _ in ranked:
+        texts = [text for name in personal for text in explained[name].get(movie_id, [])]
+        if not texts and "popular" in explained:
+            texts = list(explained["popular"].get(movie_id, []))
+        reason_lists[movie_id] = texts
+    return reason_lists
 
 
 def _strategy_reasons(graph: Graph, strategy: str, parameters: dict, movie_ids: list[int]) -> dict[int, list[str]]:

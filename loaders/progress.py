@@ -14,10 +14,11 @@ def batches_with_progress(
     """Yield ``rows`` in batches of ``batch_size`` and advance a bar when the consumer requests the next batch.
 
     The consumer writes a batch before it requests the next one, so the bar counts written rows.
+    The bar is drawn only when stderr is a terminal, so logs and CI output stay clean.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    with tqdm(total=len(rows), desc=description, unit=" rows", file=sys.stderr, disable=not show) as bar:
+    with tqdm(total=len(rows), desc=description, unit=" rows", file=sys.stderr, disable=None if show else True) as bar:
         for start in range(0, len(rows), batch_size):
             batch = rows[start : start + batch_size]
             yield batch

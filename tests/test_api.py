@@ -132,12 +132,14 @@ def test_health_neo4j_unreachable_503(unreachable_client):
     body = response.get_json()
     assert body["status"] == "unavailable"
     assert body["neo4j"]["reachable"] is False
+    assert "NEO4J_URI" in body["neo4j"]["error"]
 
 
 def test_recommendations_neo4j_unreachable_503(unreachable_client):
     started = time.monotonic()
     response = unreachable_client.get("/users/1/recommendations")
     assert_error(response, 503)
+    assert "check that the server runs" in response.get_json()["error"]["message"]
     assert time.monotonic() - started < 30
 
 

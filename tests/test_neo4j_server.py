@@ -27,7 +27,9 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def parse_shell_lines(text: str) -> dict[str, str]:
-    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("#"))
+    """Read ``export NAME=value`` lines; generated passwords need no shell quoting."""
+    lines = [line.removeprefix("export ") for line in text.splitlines() if line.startswith("export ")]
+    return dict(line.split("=", 1) for line in lines)
 
 
 @pytest.fixture

@@ -8,6 +8,16 @@ def test_collaborative_reason_names_liked_movie():
     assert texts == ["rated highly by people who also liked Heat (1995)"]
 
 
+def test_collaborative_reasons_joined_in_one():
+    evidence = [{"title": "Heat (1995)"}, {"title": "Casino (1995)"}, {"title": "Goodfellas (1990)"}]
+    texts = reasons.collaborative_reasons(evidence)
+    assert texts == ["rated highly by people who also liked Heat (1995), Casino (1995) and Goodfellas (1990)"]
+
+
+def test_collaborative_reasons_empty():
+    assert reasons.collaborative_reasons([]) == []
+
+
 def test_content_reason_director():
     evidence = [{"role": "DIRECTED", "name": "Michael Mann", "seed_title": "Heat (1995)", "seed_count": 1}]
     assert reasons.content_reasons(evidence) == ["directed by Michael Mann, like Heat (1995)"]

@@ -51,6 +51,7 @@ def test_content_filled_with_popular(graph):
     assert [item.movie_id for item in items] == [40, 20, 30]
     assert items[2].score == 0.0
     assert items[2].reasons[0].startswith("popular: rated by 2 people")
+    assert items[2].reasons[1] == "added because the content strategy found only 2 movies"
 
 
 def test_popular_counts_and_excludes_seen(graph):
@@ -74,7 +75,12 @@ def test_hybrid_weighted_merge_by_hand(graph):
     assert items[0].title == "Collateral (2004)"
     assert items[0].year == 2004
     assert items[0].genres == ["Crime", "Drama"]
-    assert "rated highly by people who also liked Heat (1995)" in items[0].reasons
+    assert items[0].reasons == [
+        "rated highly by people who also liked Heat (1995)",
+        "directed by Michael Mann, like Heat (1995)",
+        "in the genre Crime, like Heat (1995)",
+    ]
+    assert items[1].reasons == ["rated highly by people who also liked Heat (1995)"]
 
 
 @pytest.mark.parametrize("strategy", ["hybrid", "collaborative", "content", "popular"])

@@ -5,12 +5,13 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 
-from flask import Flask, current_app, jsonify
+from flask import Flask, current_app, g, jsonify, request
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 from werkzeug.exceptions import HTTPException
 
-from graph_rec.db import ConnectionSettingsError, Graph
+from graph_rec.db import ConnectionSettingsError, Graph, unavailable_hint
 from graph_rec.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     from webapi.routes import api
 
     app.register_blueprint(api)
+    app.before_request(_start_timer)
+    app.after_request(_log_request)
     app.register_error_handler(HTTPException, _http_error)
     for error_type in (ServiceUnavailable, SessionExpired, AuthError, ConnectionSettingsError):
         app.register_error_handler(error_type, _neo4j_unavailable)
@@ -58,5 +61,16 @@ def _http_error(error: HTTPException):
 
 
 def _neo4j_unavailable(error: Exception):
-    logger.error("Neo4j unavailable: %s", error)
-    return error_response(503, f"Neo4j is unavailable: {error}")
+    logger.error("%s %s failed, Neo4j unavailable: %s", request.method, request.path, error)
+    hint = unavailable_hint(current_app.config["GRAPH_REC_SETTINGS"])
+    return error_response(503, f"{hint} ({error})")
+
+
+def _start_timer() -> None:
+    g.started = time.perf_counter()
+
+
+def _log_request(response):
+    milliseconds = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+    logger.info("%s %s %d %.1f ms", request.method, request.full_path.rstrip("?"), response.status_code, milliseconds)
+    return response

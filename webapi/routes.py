@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph_rec import STRATEGIES, recommend, similar_movies
-from graph_rec.db import ConnectionSettingsError
+from graph_rec.db import ConnectionSettingsError, unavailable_hint
 from graph_rec.recommend import MAX_K, UnknownMovieError, UnknownUserError
 from webapi.app import get_graph
 
@@ -32,7 +32,7 @@ def user_recommendations(user_id: str):
     try:
         items = recommend(get_graph(), user, k=k, strategy=strategy)
     except UnknownUserError:
-        abort(404, f"user {user} not found")
+        abort(404, f"user {user} not found: use the userId of a user in the loaded data set")
     return jsonify({"user_id": user, "strategy": strategy, "items": [item.to_dict() for item in items]})
 
 
@@ -45,7 +45,7 @@ def movie_similar(movie_id: str):
     try:
         items = similar_movies(get_graph(), movie, k=k)
     except UnknownMovieError:
-        abort(404, f"movie {movie} not found")
+        abort(404, f"movie {movie} not found: use the movieId of a movie in the loaded data set")
     return jsonify({"movie_id": movie, "items": [item.to_dict() for item in items]})
 
 
@@ -53,16 +53,20 @@ def movie_similar(movie_id: str):
 def health():
     """Return 200 when Neo4j completes a read, else 503 with the reason."""
     try:
-        get_graph().read("health")
+        graph = get_graph()
+        # verify_connectivity does not retry, so a stopped server is reported at once.
+        graph.driver.verify_connectivity()
+        graph.read("health")
     except (ServiceUnavailable, SessionExpired, AuthError, ConnectionSettingsError, Neo4jError) as error:
         logger.warning("health check failed: %s", error)
-        return jsonify({"status": "unavailable", "neo4j": {"reachable": False, "error": str(error)}}), 503
+        hint = unavailable_hint(current_app.config["GRAPH_REC_SETTINGS"])
+        return jsonify({"status": "unavailable", "neo4j": {"reachable": False, "error": f"{hint} ({error})"}}), 503
     return jsonify({"status": "ok", "neo4j": {"reachable": True}})
 
 
 def _positive_int(name: str, raw: str) -> int:
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
-        abort(400, f"invalid {name} {raw!r}: use a positive integer up to {MAX_ID}")
+        abort(400, f"invalid {name} {raw!r}: use a positive integer")
     return int(raw)
 
 
