@@ -73,6 +73,11 @@ def _build_parser() -> argparse.ArgumentParser:
     load.add_argument("--batch-size", type=int, default=5000, help="rows per write transaction (default 5000)")
     load.set_defaults(handler=_load_command)
 
+    precompute = commands.add_parser("precompute", parents=[common], help="compute item-to-item weights (EASE) into SIMILAR relationships")
+    precompute.add_argument("--l2", type=float, default=300.0, help="EASE l2 penalty, above 0 (default 300)")
+    precompute.add_argument("--neighbours", type=int, default=100, help="weights kept per movie (default 100)")
+    precompute.set_defaults(handler=_precompute_command)
+
     rec = commands.add_parser("recommend", parents=[common], help="print recommendations for a user")
     rec.add_argument("user_id", type=int, help="MovieLens userId")
     rec.add_argument("--k", type=int, default=10, help="number of movies (1 to 100, default 10)")
@@ -126,6 +131,18 @@ def _load_command(args, settings: Settings) -> int:
         print(f"loaded in {time.perf_counter() - started:.1f} s")
     finally:
         graph.close()
+    return EXIT_OK
+
+
+def _precompute_command(args, settings: Settings) -> int:
+    from graph_rec.similarity import precompute_similarities
+
+    graph = _open_graph(settings)
+    try:
+        summary = precompute_similarities(graph, l2=args.l2, neighbours=args.neighbours)
+    finally:
+        graph.close()
+    print(json.dumps(summary, indent=2))
     return EXIT_OK
 
 

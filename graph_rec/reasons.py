@@ -10,8 +10,19 @@ def collaborative_reasons(evidence: Sequence[Mapping]) -> list[str]:
     titles = [seed["title"] for seed in evidence]
     if not titles:
         return []
-    listed = titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
-    return [f"rated highly by people who also liked {listed}"]
+    return [f"rated highly by people who also liked {_join(titles)}"]
+
+
+def _join(titles: Sequence[str]) -> str:
+    return titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
+
+
+def precomputed_reasons(evidence: Sequence[Mapping]) -> list[str]:
+    """Build one reason that names the rated movies, strongest first, whose weights point to the movie."""
+    titles = [movie["title"] for movie in evidence]
+    if not titles:
+        return []
+    return [f"often liked by people who liked {_join(titles)}, which you rated"]
 
 
 def content_reasons(evidence: Sequence[Mapping]) -> list[str]:

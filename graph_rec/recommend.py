@@ -69,7 +69,8 @@ def recommend(
     who is not in the graph, and ValueError for an invalid k or strategy.
     """
     _check_request(k, strategy)
-    if not graph.read("user_profile", user_id=user_id):
+    profile = graph.read("user_profile", user_id=user_id)
+    if not profile:
         raise UnknownUserError(f"user {user_id} not found")
 
     parameters = {
@@ -79,6 +80,8 @@ def recommend(
         "limit": max(k, MIN_CANDIDATES),
         "exclude_seen": exclude_seen,
         "candidate_ids": list(candidates) if candidates is not None else None,
+        # Precomputed SIMILAR weights replace the live co-rater paths once a batch wrote them.
+        "precomputed": profile[0]["has_similarities"],
     }
     if strategy == "hybrid":
         # The three queries are independent, so they run side by side on the driver's pool.
@@ -133,10 +136,13 @@ def _check_request(k: int, strategy: str) -> None:
 
 def _run_strategy(graph: Graph, strategy: str, parameters: dict) -> dict[int, float]:
     """Run one strategy's query and return its candidates' raw scores by movie id."""
-    if strategy == "popular":
-        names = ("user_id", "limit", "exclude_seen", "candidate_ids")
-        return _scores(graph.read("popular", **{name: parameters[name] for name in names}))
-    return _scores(graph.read(strategy, **parameters))
+    names = ["user_id", "limit", "exclude_seen", "candidate_ids"]
+    query = strategy
+    if strategy == "collaborative" and parameters["precomputed"]:
+        query = "collaborative_precomputed"
+    elif strategy != "popular":
+        names += ["min_rating", "max_seeds"]
+    return _scores(graph.read(query, **{name: parameters[name] for name in names}))
 
 
 def _scores(rows: list[dict]) -> dict[int, float]:
@@ -180,6 +186,14 @@ def _strategy_reasons(graph: Graph, strategy: str, parameters: dict, movie_ids: 
     if strategy == "popular":
         rows = graph.read("popular_reasons", movie_ids=movie_ids)
         return _explain(rows, reasons.popular_reasons)
+    if strategy == "collaborative" and parameters["precomputed"]:
+        rows = graph.read(
+            "collaborative_precomputed_reasons",
+            user_id=parameters["user_id"],
+            movie_ids=movie_ids,
+            evidence_limit=EVIDENCE_LIMIT,
+        )
+        return _explain(rows, reasons.precomputed_reasons)
     rows = graph.read(
         f"{strategy}_reasons",
         user_id=parameters["user_id"],

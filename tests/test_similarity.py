@@ -1,0 +1,81 @@
+"""EASE weights by hand, and the served precomputed collaborative scores against the batch formula."""
+
+import numpy as np
+import pytest
+
+from graph_rec.recommend import recommend
+from graph_rec.similarity import (
+    ease_weights,
+    interactions_from_pairs,
+    precompute_similarities,
+    read_interactions,
+    top_neighbours,
+)
+from tests.graphs import TINY_GRAPH
+
+
+def test_ease_two_movies_by_hand():
+    # 3 users rated movie a, 3 rated b, 2 rated both. With l2 = 1, G = [[4, 2], [2, 4]] and
+    # B[a, b] = -P[a, b] / P[b, b] = n_ab / (n_a + l2) = 2 / 4.
+    matrix = np.array([[1, 1], [1, 0], [0, 1], [1, 1]], dtype=float)
+    weights = ease_weights(matrix, l2=1.0)
+    assert weights[0, 1] == pytest.approx(0.5)
+    assert weights[1, 0] == pytest.approx(0.5)
+    assert weights[0, 0] == 0.0
+    assert weights[1, 1] == 0.0
+
+
+def test_ease_rejects_non_positive_l2():
+    with pytest.raises(ValueError, match="l2"):
+        ease_weights(np.ones((2, 2)), l2=0.0)
+
+
+def test_interactions_from_pairs_ids_sorted():
+    interactions = interactions_from_pairs(np.array([7, 3, 7]), np.array([20, 10, 10]))
+    assert interactions.user_ids.tolist() == [3, 7]
+    assert interactions.movie_ids.tolist() == [10, 20]
+    assert interactions.matrix.tolist() == [[1.0, 0.0], [1.0, 1.0]]
+
+
+def test_top_neighbours_keeps_largest_positive():
+    weights = np.array([[0.0, 0.5, -0.2, 0.1], [0.3, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.2, 0.4, 0.6, 0.0]])
+    rows = top_neighbours(weights, np.array([10, 20, 30, 40]), neighbours=2)
+    assert rows[0] == {"movie_id": 10, "neighbours": [{"movie_id": 20, "weight": 0.5}, {"movie_id": 40, "weight": 0.1}]}
+    assert rows[1]["neighbours"] == [{"movie_id": 10, "weight": 0.3}]
+    assert rows[2]["neighbours"] == []
+    assert [n["movie_id"] for n in rows[3]["neighbours"]] == [30, 20]
+
+
+@pytest.fixture
+def graph(tiny_graph):
+    tiny_graph.run_text(TINY_GRAPH)
+    return tiny_graph
+
+
+def test_precomputed_scores_match_batch_formula(graph):
+    summary = precompute_similarities(graph, l2=1.0, neighbours=10)
+    interactions = read_interactions(graph)
+    weights = ease_weights(interactions.matrix, l2=1.0)
+    positive = np.where(weights > 0, weights, 0.0)
+
+    assert summary["movies"] == 5
+    for row, user_id in enumerate(interactions.user_ids):
+        expected_scores = interactions.matrix[row] @ positive
+        items = recommend(graph, int(user_id), k=10, strategy="collaborative")
+        for item in items:
+            if item.score == 0.0:
+                continue  # a popular movie that filled the list
+            column = int(np.where(interactions.movie_ids == item.movie_id)[0][0])
+            assert item.score == pytest.approx(expected_scores[column], abs=1e-6)
+            assert interactions.matrix[row, column] == 0.0
+            assert item.reasons[0].startswith("often liked by people who liked")
+
+
+def test_precompute_twice_replaces_relationships(graph):
+    first = precompute_similarities(graph, l2=1.0, neighbours=10)
+    second = precompute_similarities(graph, l2=1.0, neighbours=10)
+    stored = graph.run_text("MATCH ()-[s:SIMILAR]->() RETURN count(s) AS n")[0]["n"]
+    metadata = graph.run_text("MATCH (p:Precompute {name: 'similar'}) RETURN p.l2 AS l2, p.method AS method")
+
+    assert first["relationships"] == second["relationships"] == stored
+    assert metadata == [{"l2": 1.0, "method": "ease"}]
