@@ -19,6 +19,8 @@ install: $(VENV)/.installed neo4j/lib/.installed
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	# Only to check our split and metrics against it; its own pins (pandas<3) are not needed for that.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps recommenders==1.2.1
 	touch $@
 
 neo4j/lib/.installed: neo4j/pom.xml

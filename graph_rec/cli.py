@@ -25,8 +25,8 @@ EXIT_NOT_FOUND = 4
 EPILOG = """exit codes: 0 success, 1 failure, 2 invalid arguments or input file,
 3 Neo4j unavailable (or not running, for `neo4j status`), 4 user or movie not found.
 
-Without NEO4J_URI, commands use the local instance in --home (default var/neo4j/movielens,
-or GRAPH_REC_NEO4J_HOME). With NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD set, they use that
+Without NEO4J_URI, commands use the local instance in --home (default var/neo4j/DATASET,
+where DATASET is --dataset, GRAPH_REC_DATASET or movielens; GRAPH_REC_NEO4J_HOME overrides). With NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD set, they use that
 server and start nothing."""
 
 
@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    settings = Settings.from_env(neo4j_home=Path(args.home).resolve() if args.home else None)
+    dataset = args.dataset or ("ml100k" if getattr(args, "ml100k", None) else None)
+    settings = Settings.from_env(dataset=dataset, neo4j_home=Path(args.home).resolve() if args.home else None)
     try:
         return args.handler(args, settings)
     except Exception as error:  # one place that turns every failure into a message and an exit code
@@ -54,7 +55,10 @@ def _build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--home", help="Neo4j home folder of the local instance (default: var/neo4j/movielens)")
+    common.add_argument("--home", help="Neo4j home folder of the local instance (default: var/neo4j/DATASET)")
+    common.add_argument(
+        "--dataset", choices=["movielens", "ml100k"], help="data set whose local home to use (default movielens, or GRAPH_REC_DATASET)"
+    )
     common.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -68,15 +72,27 @@ def _build_parser() -> argparse.ArgumentParser:
     server.set_defaults(handler=_neo4j_command)
 
     load = commands.add_parser("load", parents=[common], help="load MovieLens files into the graph")
-    load.add_argument("--movielens", required=True, type=Path, help="folder with movies.csv, ratings.csv, links.csv and optional tags.csv")
-    load.add_argument("--credits", type=Path, help="cast-and-crew CSV keyed by MovieLens movieId")
+    source = load.add_mutually_exclusive_group(required=True)
+    source.add_argument("--movielens", type=Path, help="folder with movies.csv, ratings.csv, links.csv and optional tags.csv")
+    source.add_argument("--ml100k", type=Path, help="MovieLens-100k folder with u.data, u.item, u.user and u.genre (home var/neo4j/ml100k)")
+    load.add_argument("--credits", type=Path, help="cast-and-crew CSV keyed by MovieLens movieId (with --movielens only)")
     load.add_argument("--batch-size", type=int, default=5000, help="rows per write transaction (default 5000)")
     load.set_defaults(handler=_load_command)
 
     precompute = commands.add_parser("precompute", parents=[common], help="compute item-to-item weights (EASE) into SIMILAR relationships")
-    precompute.add_argument("--l2", type=float, default=300.0, help="EASE l2 penalty, above 0 (default 300)")
-    precompute.add_argument("--neighbours", type=int, default=100, help="weights kept per movie (default 100)")
+    precompute.add_argument("--l2", type=float, default=500.0, help="EASE l2 penalty, above 0 (default 500)")
+    precompute.add_argument("--neighbours", type=int, default=400, help="weights kept per movie, largest absolute value first (default 400)")
+    precompute.add_argument("--popularity-exponent", type=float, default=0.2, help="divide weights into movie j by (ratings of j + 1) to this power (default 0.2)")
     precompute.set_defaults(handler=_precompute_command)
+
+    evaluate = commands.add_parser(
+        "evaluate", parents=[common], help="measure recommendation quality on held-out ratings, in a Neo4j it starts"
+    )
+    evaluate.add_argument("--protocol", required=True, choices=["ml100k-standard", "cold-items"], help="split and data set")
+    evaluate.add_argument("--data-dir", type=Path, help="folder with ml-100k/, ml-latest-small/ and movielens-cast-director/ (default ../shared/data or GRAPH_REC_DATA_DIR)")
+    evaluate.add_argument("--k", type=int, default=10, help="list length scored (default 10)")
+    evaluate.add_argument("--output", type=Path, help="JSON file for the results (default var/evaluation/PROTOCOL.json)")
+    evaluate.set_defaults(handler=_evaluate_command)
 
     rec = commands.add_parser("recommend", parents=[common], help="print recommendations for a user")
     rec.add_argument("user_id", type=int, help="MovieLens userId")
@@ -121,12 +137,18 @@ def _neo4j_command(args, settings: Settings) -> int:
 
 
 def _load_command(args, settings: Settings) -> int:
+    from loaders.ml100k import load_ml100k
     from loaders.writer import load_movielens
 
+    if args.ml100k and args.credits:
+        raise ValueError("--credits is keyed by MovieLens movieId and cannot be used with --ml100k")
     graph = _open_graph(settings)
     try:
         started = time.perf_counter()
-        summary = load_movielens(graph, args.movielens, args.credits, batch_size=args.batch_size)
+        if args.ml100k:
+            summary = load_ml100k(graph, args.ml100k, batch_size=args.batch_size)
+        else:
+            summary = load_movielens(graph, args.movielens, args.credits, batch_size=args.batch_size)
         print(summary.format())
         print(f"loaded in {time.perf_counter() - started:.1f} s")
     finally:
@@ -139,10 +161,26 @@ def _precompute_command(args, settings: Settings) -> int:
 
     graph = _open_graph(settings)
     try:
-        summary = precompute_similarities(graph, l2=args.l2, neighbours=args.neighbours)
+        summary = precompute_similarities(
+            graph, l2=args.l2, neighbours=args.neighbours, popularity_exponent=args.popularity_exponent
+        )
     finally:
         graph.close()
     print(json.dumps(summary, indent=2))
+    return EXIT_OK
+
+
+def _evaluate_command(args, settings: Settings) -> int:
+    from graph_rec.evaluation.protocols import run_protocol
+    from graph_rec.settings import PROJECT_ROOT
+
+    result = run_protocol(args.protocol, args.data_dir or settings.data_dir, k=args.k)
+    output = args.output or PROJECT_ROOT / "var" / "evaluation" / f"{args.protocol}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(result.to_dict(), indent=2) + "\n")
+    print(result.format())
+    print(f"details: {json.dumps(result.details)}")
+    print(f"took {result.seconds:.0f} s; results written to {output}")
     return EXIT_OK
 
 

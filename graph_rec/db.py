@@ -105,15 +105,15 @@ class Graph:
     def close(self) -> None:
         self.driver.close()
 
-    def read(self, name: str, **parameters) -> list[dict]:
+    def read(self, name: str, /, **parameters) -> list[dict]:
         """Run the named query in a read transaction, so a cluster may serve it from a secondary."""
         return self._execute(load_query(name), parameters, RoutingControl.READ)
 
-    def write(self, name: str, **parameters) -> list[dict]:
+    def write(self, name: str, /, **parameters) -> list[dict]:
         """Run the named query in one write transaction, which the driver retries on transient errors."""
         return self._execute(load_query(name), parameters, RoutingControl.WRITE)
 
-    def run_text(self, text: str, routing: RoutingControl = RoutingControl.WRITE, **parameters) -> list[dict]:
+    def run_text(self, text: str, /, routing: RoutingControl = RoutingControl.WRITE, **parameters) -> list[dict]:
         """Run a statement given as text (schema statements and test fixtures)."""
         return self._execute(text, parameters, routing)
 

@@ -9,7 +9,7 @@ finds fewer than k candidates the list is filled with popular movies.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
@@ -62,32 +62,20 @@ def recommend(
     strategy: str = "hybrid",
     exclude_seen: bool = True,
     candidates: Sequence[int] | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> list[Recommendation]:
     """Recommend up to k movies for a user, best first.
 
-    ``candidates`` restricts the result to those movie ids. Raises UnknownUserError for a user
-    who is not in the graph, and ValueError for an invalid k or strategy.
+    ``candidates`` restricts the result to those movie ids, and ``weights`` replaces
+    HYBRID_WEIGHTS for the hybrid strategy. Raises UnknownUserError for a user who is not in
+    the graph, and ValueError for an invalid k or strategy.
     """
     _check_request(k, strategy)
-    profile = graph.read("user_profile", user_id=user_id)
-    if not profile:
-        raise UnknownUserError(f"user {user_id} not found")
-
-    parameters = {
-        "user_id": user_id,
-        "min_rating": MIN_RATING,
-        "max_seeds": MAX_SEEDS,
-        "limit": max(k, MIN_CANDIDATES),
-        "exclude_seen": exclude_seen,
-        "candidate_ids": list(candidates) if candidates is not None else None,
-        # Precomputed SIMILAR weights replace the live co-rater paths once a batch wrote them.
-        "precomputed": profile[0]["has_similarities"],
-    }
+    weights = dict(weights or HYBRID_WEIGHTS)
+    parameters = _request_parameters(graph, user_id, k, exclude_seen, candidates)
     if strategy == "hybrid":
-        # The three queries are independent, so they run side by side on the driver's pool.
-        futures = {name: _POOL.submit(_run_strategy, graph, name, parameters) for name in HYBRID_WEIGHTS}
-        found = {name: future.result() for name, future in futures.items()}
-        ranked = ranking.top_k(ranking.merge(found, HYBRID_WEIGHTS), k)
+        found = _run_strategies(graph, list(weights), parameters)
+        ranked = ranking.top_k(ranking.merge(found, weights), k)
     else:
         found = {strategy: _run_strategy(graph, strategy, parameters)}
         ranked = ranking.top_k(found[strategy], k)
@@ -100,6 +88,21 @@ def recommend(
     for movie_id, _ in ranked[own_count:]:
         reason_lists[movie_id].append(f"added because the {strategy} strategy found only {own_count} movies")
     return _with_details(graph, ranked, reason_lists)
+
+
+def strategy_scores(
+    graph: Graph,
+    user_id: int,
+    strategies: Sequence[str],
+    limit: int = MIN_CANDIDATES,
+    candidates: Sequence[int] | None = None,
+) -> dict[str, dict[int, float]]:
+    """Return each strategy's raw candidate scores for a user, the input of the hybrid merge.
+
+    The evaluation uses this to try hybrid weights without running the queries again.
+    """
+    parameters = _request_parameters(graph, user_id, limit, True, candidates)
+    return _run_strategies(graph, strategies, parameters)
 
 
 def similar_movies(graph: Graph, movie_id: int, k: int = 10) -> list[Recommendation]:
@@ -132,6 +135,30 @@ def _check_request(k: int, strategy: str) -> None:
         raise ValueError(f"k must be an integer from 1 to {MAX_K}, got {k!r}")
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: use one of {', '.join(STRATEGIES)}")
+
+
+def _request_parameters(
+    graph: Graph, user_id: int, limit: int, exclude_seen: bool, candidates: Sequence[int] | None
+) -> dict:
+    profile = graph.read("user_profile", user_id=user_id)
+    if not profile:
+        raise UnknownUserError(f"user {user_id} not found")
+    return {
+        "user_id": user_id,
+        "min_rating": MIN_RATING,
+        "max_seeds": MAX_SEEDS,
+        "limit": max(limit, MIN_CANDIDATES),
+        "exclude_seen": exclude_seen,
+        "candidate_ids": list(candidates) if candidates is not None else None,
+        # Precomputed SIMILAR weights replace the live co-rater paths once a batch wrote them.
+        "precomputed": profile[0]["has_similarities"],
+    }
+
+
+def _run_strategies(graph: Graph, strategies: Sequence[str], parameters: dict) -> dict[str, dict[int, float]]:
+    """Run independent strategy queries side by side on the driver's connection pool."""
+    futures = {name: _POOL.submit(_run_strategy, graph, name, parameters) for name in strategies}
+    return {name: future.result() for name, future in futures.items()}
 
 
 def _run_strategy(graph: Graph, strategy: str, parameters: dict) -> dict[int, float]:

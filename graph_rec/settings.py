@@ -9,8 +9,11 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# Each data set lives in a Neo4j home of its own, because Neo4j Community has one user database.
-DEFAULT_NEO4J_HOME = PROJECT_ROOT / "var" / "neo4j" / "movielens"
+# Each data set lives in a Neo4j home of its own, because Neo4j Community has one user database
+# and ml-100k item ids are not MovieLens movieIds.
+DATASETS = ("movielens", "ml100k")
+NEO4J_HOMES = PROJECT_ROOT / "var" / "neo4j"
+DEFAULT_NEO4J_HOME = NEO4J_HOMES / "movielens"
 DEFAULT_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 
 
@@ -33,15 +36,22 @@ class Settings:
     query_timeout: float = 10.0
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
-        """Build settings from ``NEO4J_*`` and ``GRAPH_REC_*`` variables, then apply overrides."""
+    def from_env(cls, environ: Mapping[str, str] | None = None, dataset: str | None = None, **overrides) -> "Settings":
+        """Build settings from ``NEO4J_*`` and ``GRAPH_REC_*`` variables, then apply overrides.
+
+        The local home is GRAPH_REC_NEO4J_HOME if set, else ``var/neo4j/<dataset>``, where the
+        data set comes from the argument, then GRAPH_REC_DATASET, then "movielens".
+        """
         env = os.environ if environ is None else environ
+        dataset = dataset or env.get("GRAPH_REC_DATASET") or "movielens"
+        if dataset not in DATASETS:
+            raise ValueError(f"invalid data set {dataset!r}: use one of {', '.join(DATASETS)}")
         values = {
             "neo4j_uri": env.get("NEO4J_URI") or None,
             "neo4j_user": env.get("NEO4J_USER") or "neo4j",
             "neo4j_password": env.get("NEO4J_PASSWORD") or None,
             "neo4j_database": env.get("NEO4J_DATABASE") or None,
-            "neo4j_home": Path(env.get("GRAPH_REC_NEO4J_HOME") or DEFAULT_NEO4J_HOME),
+            "neo4j_home": Path(env.get("GRAPH_REC_NEO4J_HOME") or NEO4J_HOMES / dataset),
             "data_dir": Path(env.get("GRAPH_REC_DATA_DIR") or DEFAULT_DATA_DIR),
         }
         for name in ("connection_timeout", "query_timeout"):

@@ -3,8 +3,10 @@
 The method is EASE (Steck, "Embarrassingly Shallow Autoencoders for Sparse Data", WWW 2019):
 with X the binary user-by-movie rating matrix and P = (X^T X + l2 * I)^-1, the weights are
 B = I - P * diag(1 / diag(P)), so B has a zero diagonal and a user's score for movie j is
-sum over rated movies i of B[i, j]. Each movie keeps its ``neighbours`` largest weights, which
-``queries/collaborative_precomputed.cypher`` sums at request time.
+sum over rated movies i of B[i, j]. Each movie keeps the ``neighbours`` weights of largest
+absolute value (negative weights carry information too), and each kept weight is divided by
+(ratings of j + 1) ^ popularity_exponent, which moves lists a little away from blockbusters as
+the beta of RP3beta does. ``queries/collaborative_precomputed.cypher`` sums them per request.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from graph_rec.db import Graph
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_L2 = 300.0
-DEFAULT_NEIGHBOURS = 100
+DEFAULT_L2 = 500.0
+DEFAULT_NEIGHBOURS = 400
+DEFAULT_POPULARITY_EXPONENT = 0.2
 BATCH_SIZE = 200  # movies per write transaction, each with up to `neighbours` relationships
 
 
@@ -65,24 +68,49 @@ def ease_weights(matrix: np.ndarray, l2: float) -> np.ndarray:
     return weights
 
 
-def top_neighbours(weights: np.ndarray, movie_ids: np.ndarray, neighbours: int) -> list[dict]:
-    """Keep each movie's ``neighbours`` largest positive weights, as rows for the SIMILAR write query."""
+def truncate(weights: np.ndarray, neighbours: int) -> np.ndarray:
+    """Zero all but each row's ``neighbours`` weights of largest absolute value."""
     if neighbours < 1:
         raise ValueError(f"neighbours must be at least 1, got {neighbours}")
-    count = min(neighbours, weights.shape[1] - 1)
+    count = min(neighbours, weights.shape[1])
+    best = np.argpartition(-np.abs(weights), count - 1, axis=1)[:, :count]
+    rows = np.arange(weights.shape[0])[:, None]
+    kept = np.zeros_like(weights)
+    kept[rows, best] = weights[rows, best]
+    return kept
+
+
+def popularity_scaled(weights: np.ndarray, rating_counts: np.ndarray, exponent: float) -> np.ndarray:
+    """Divide each column j by (rating_counts[j] + 1) ** exponent; exponent 0 changes nothing."""
+    if exponent < 0:
+        raise ValueError(f"popularity exponent must be 0 or more, got {exponent}")
+    return weights / (rating_counts + 1.0)[None, :] ** exponent
+
+
+def served_weights(matrix: np.ndarray, l2: float, neighbours: int, popularity_exponent: float) -> np.ndarray:
+    """Compute the weights exactly as they are stored: EASE, truncated, then scaled by popularity."""
+    kept = truncate(ease_weights(matrix, l2), neighbours)
+    return popularity_scaled(kept, matrix.sum(axis=0), popularity_exponent)
+
+
+def neighbour_rows(weights: np.ndarray, movie_ids: np.ndarray) -> list[dict]:
+    """Turn each row's non-zero weights, largest first, into rows for the SIMILAR write query."""
     rows = []
     for index, movie_id in enumerate(movie_ids):
         row = weights[index]
-        best = np.argpartition(-row, count)[:count] if count < len(row) else np.arange(len(row))
-        best = best[np.argsort(-row[best], kind="stable")]
-        kept = [
-            {"movie_id": int(movie_ids[j]), "weight": float(row[j])} for j in best if j != index and row[j] > 0
-        ]
+        nonzero = np.flatnonzero(row)
+        ordered = nonzero[np.argsort(-row[nonzero], kind="stable")]
+        kept = [{"movie_id": int(movie_ids[j]), "weight": float(row[j])} for j in ordered if j != index]
         rows.append({"movie_id": int(movie_id), "neighbours": kept})
     return rows
 
 
-def precompute_similarities(graph: Graph, l2: float = DEFAULT_L2, neighbours: int = DEFAULT_NEIGHBOURS) -> dict:
+def precompute_similarities(
+    graph: Graph,
+    l2: float = DEFAULT_L2,
+    neighbours: int = DEFAULT_NEIGHBOURS,
+    popularity_exponent: float = DEFAULT_POPULARITY_EXPONENT,
+) -> dict:
     """Compute EASE weights from the graph's ratings and replace its SIMILAR relationships; return a summary."""
     started = time.perf_counter()
     interactions = read_interactions(graph)
@@ -90,8 +118,8 @@ def precompute_similarities(graph: Graph, l2: float = DEFAULT_L2, neighbours: in
         "computing EASE weights for %d movies from %d users (l2=%s)",
         len(interactions.movie_ids), len(interactions.user_ids), l2,
     )
-    weights = ease_weights(interactions.matrix, l2)
-    rows = top_neighbours(weights, interactions.movie_ids, neighbours)
+    weights = served_weights(interactions.matrix, l2, neighbours, popularity_exponent)
+    rows = neighbour_rows(weights, interactions.movie_ids)
     computed = time.perf_counter()
 
     batches = (rows[start : start + BATCH_SIZE] for start in range(0, len(rows), BATCH_SIZE))
@@ -102,6 +130,7 @@ def precompute_similarities(graph: Graph, l2: float = DEFAULT_L2, neighbours: in
         method="ease",
         l2=float(l2),
         neighbours=neighbours,
+        popularity_exponent=float(popularity_exponent),
         movies=len(rows),
         computed_at=datetime.now(timezone.utc),
     )
@@ -111,6 +140,7 @@ def precompute_similarities(graph: Graph, l2: float = DEFAULT_L2, neighbours: in
         "method": "ease",
         "l2": l2,
         "neighbours": neighbours,
+        "popularity_exponent": popularity_exponent,
         "movies": len(rows),
         "relationships": relationships,
         "compute_seconds": round(computed - started, 2),

@@ -3,13 +3,17 @@
 ``load_movielens`` reads and validates every input file before its first write, then creates
 the schema and writes each file in batches of one write transaction each. Every load query
 uses MERGE, so loading the same files again leaves the counts unchanged.
+
+A graph contains one data set, recorded as a ``(:Dataset {name})`` node. ``claim_dataset``
+raises ``DatasetConflictError`` before the first write when a load would add a second one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 5000
 
+# Dataset node name of a graph loaded from a MovieLens "latest" directory.
+ML_LATEST = "ml-latest"
+
 
 @dataclass
 class LoadSummary:
@@ -32,8 +39,9 @@ class LoadSummary:
 
     ``rows_read``, ``skipped`` (rows) and ``dropped_values`` (values removed from kept rows, such
     as a name listed twice for one movie) are keyed by file path. ``rows_written`` and ``seconds`` are
-    keyed by step: validate, schema, then one step per load query (movies, ratings, tags,
-    credit_movies, actors, directors), and total.
+    keyed by step: validate, schema, then one step per load query, and total. The MovieLens
+    steps are movies, ratings, tags, credit_movies, actors and directors, and the ml-100k steps
+    are genres, ml100k_movies, users and ratings.
     """
 
     directory: str
@@ -121,6 +129,103 @@ def read_counts(graph: Graph) -> dict[str, int]:
     return graph.read("graph_counts")[0]
 
 
+class DatasetConflictError(ValueError):
+    """A load would add a data set to a graph that contains another one."""
+
+
+def check_batch_size(batch_size: int) -> None:
+    """Raise ValueError unless ``batch_size`` is at least 1."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+
+
+def claim_dataset(graph: Graph, dataset: str) -> None:
+    """Store the Dataset node for ``dataset``, or raise DatasetConflictError if the graph contains another data set.
+
+    Data sets number their movies differently (ml-100k item 1 is not MovieLens movieId 1),
+    so two of them in one graph would merge unrelated movies.
+    """
+    state = graph.read("load/dataset_check")[0]
+    present = list(state["datasets"])
+    if not present and state["movies"]:
+        # NOTE: graphs loaded before loads stored a Dataset node contain movies but no marker.
+        # load_movielens was the only loader then, so such a graph is taken to contain ml-latest.
+        present = [ML_LATEST]
+        logger.warning(
+            "the graph contains %d movies but no Dataset node, so it is taken to contain %s", state["movies"], ML_LATEST
+        )
+
+    if any(name != dataset for name in present):
+        raise DatasetConflictError(
+            f"the graph already contains the data set {', '.join(repr(name) for name in present)}, and this load "
+            f"would add {dataset!r}. Their movie ids number different movies, so two data sets must not share "
+            f"a graph. Use another Neo4j home, e.g. --home {_example_home(dataset)}, or an empty server through "
+            "NEO4J_URI"
+        )
+    graph.write("load/dataset", dataset=dataset)
+
+
+def _example_home(dataset: str) -> str:
+    # var/neo4j/movielens is the default home of the command line, and it is meant for ml-latest.
+    return "var/neo4j/movielens" if dataset == ML_LATEST else f"var/neo4j/{dataset.replace('-', '')}"
+
+
+def check_ratings_subset(ratings: pd.DataFrame, all_ratings: pd.DataFrame) -> None:
+    """Raise ValueError unless ``ratings`` has the columns of ``all_ratings`` and only its rows, each at most once."""
+    columns = list(all_ratings.columns)
+    missing = [name for name in columns if name not in ratings.columns]
+    if missing:
+        raise ValueError(f"ratings lacks the columns {missing}: a ratings subset needs the columns {columns}")
+
+    key = ["user_id", "movie_id"]
+    repeated = ratings.duplicated(key)
+    if repeated.any():
+        first = ratings.loc[repeated, key].to_dict("records")[0]
+        raise ValueError(
+            f"ratings contains user_id {first['user_id']} and movie_id {first['movie_id']} more than once: "
+            "pass each rating of the split once"
+        )
+
+    matched = ratings[columns].merge(all_ratings[columns], on=columns, how="left", indicator=True)
+    unknown = (matched["_merge"] == "left_only").to_numpy()
+    if unknown.any():
+        first = matched.loc[unknown, columns].to_dict("records")[0]
+        raise ValueError(
+            f"ratings contains {int(unknown.sum())} rows that are not among the validated ratings, the first is "
+            f"{first}: pass rows selected from data.ratings without changing their values"
+        )
+
+
+def write_dataset(
+    graph: Graph,
+    summary: LoadSummary,
+    dataset: str,
+    write_steps: Callable[["_BatchWriter"], None],
+    batch_size: int,
+    show_progress: bool,
+) -> None:
+    """Claim ``dataset`` for the graph, create the schema, then run ``write_steps`` with a batch writer.
+
+    ``write_steps`` calls ``writer.write(step, frame, source)`` once per load query. The graph
+    counts before and after go into ``summary``. Raises DatasetConflictError before any write
+    if the graph contains another data set.
+    """
+    check_batch_size(batch_size)
+    summary.counts_before = read_counts(graph)
+    claim_dataset(graph, dataset)
+    with _measure(summary, "schema"):
+        create_schema(graph)
+
+    write_steps(_BatchWriter(graph, summary, batch_size, show_progress))
+    summary.counts_after = read_counts(graph)
+
+
+def add_validation_seconds(summary: LoadSummary, seconds: float) -> None:
+    """Record the seconds spent reading and validating the files as the first step, and add them to the total."""
+    summary.seconds = {"validate": seconds, **summary.seconds}
+    summary.seconds["total"] = summary.seconds.get("total", 0.0) + seconds
+
+
 def load_movielens(
     graph: Graph,
     directory: str | Path,
@@ -131,33 +236,61 @@ def load_movielens(
 ) -> LoadSummary:
     """Validate a MovieLens directory and an optional cast file, then write them into the graph.
 
-    Raises InputFileError before the first write if any file is invalid, so the graph is
-    unchanged. A database error during the writes leaves the batches committed so far in the
-    graph, and running the same load again completes it. ``show_progress`` draws a bar per
-    file on stderr.
+    Raises InputFileError before the first write if any file is invalid, and DatasetConflictError
+    if the graph contains another data set, so the graph is unchanged. A database error during
+    the writes leaves the batches committed so far in the graph, and running the same load
+    again completes it. ``show_progress`` draws a bar per file on stderr.
     """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    summary = LoadSummary(str(directory), None if credits_path is None else str(credits_path))
+    check_batch_size(batch_size)
     started = time.perf_counter()
+    movielens, credits = read_inputs(directory, credits_path)
+    validate_seconds = time.perf_counter() - started
 
-    with _measure(summary, "validate"):
-        movielens, credits = read_inputs(directory, credits_path)
-    for report in movielens.reports + ([credits.report] if credits else []):
+    summary = write_movielens(graph, movielens, credits, batch_size=batch_size, show_progress=show_progress)
+    summary.directory = str(directory)
+    add_validation_seconds(summary, validate_seconds)
+    logger.info("loaded %s in %.1f s: created %s", directory, summary.seconds["total"], summary.created)
+    return summary
+
+
+def write_movielens(
+    graph: Graph,
+    movielens_data: MovieLensData,
+    credits_data: CreditsData | None = None,
+    ratings: pd.DataFrame | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    *,
+    show_progress: bool = True,
+) -> LoadSummary:
+    """Write validated MovieLens data and optional cast data into the graph.
+
+    ``ratings``, when given, is a subset of the rows of ``movielens_data.ratings`` (for example
+    the training part of a split) to write in place of all ratings. Movies, links, tags and
+    credits are always written whole. Ratings already in the graph stay there. Raises
+    ValueError for a ``ratings`` frame that is not such a subset, and DatasetConflictError if
+    the graph contains another data set, both before any write.
+    """
+    check_batch_size(batch_size)
+    if ratings is not None:
+        check_ratings_subset(ratings, movielens_data.ratings)
+        movielens_data = dataclasses.replace(movielens_data, ratings=ratings[list(movielens_data.ratings.columns)])
+
+    credits_path = None if credits_data is None else str(credits_data.report.path)
+    summary = LoadSummary(str(movielens_data.directory), credits_path)
+    for report in movielens_data.reports + ([credits_data.report] if credits_data else []):
         summary.add_report(report)
 
-    summary.counts_before = read_counts(graph)
-    with _measure(summary, "schema"):
-        create_schema(graph)
-
-    writer = _BatchWriter(graph, summary, batch_size, show_progress)
-    _write_movielens(writer, movielens)
-    if credits is not None:
-        _write_credits(writer, credits)
-
-    summary.counts_after = read_counts(graph)
+    started = time.perf_counter()
+    write_dataset(
+        graph,
+        summary,
+        ML_LATEST,
+        lambda writer: _write_movielens_and_credits(writer, movielens_data, credits_data),
+        batch_size,
+        show_progress,
+    )
     summary.seconds["total"] = time.perf_counter() - started
-    logger.info("loaded %s in %.1f s: created %s", directory, summary.seconds["total"], summary.created)
+    logger.info("wrote %s in %.1f s: created %s", movielens_data.directory, summary.seconds["total"], summary.created)
     return summary
 
 
@@ -179,6 +312,12 @@ def _write_movielens(writer: "_BatchWriter", data: MovieLensData) -> None:
         logger.info("no tags to write from %s", directory)
     else:
         writer.write("tags", data.tags, directory / "tags.csv")
+
+
+def _write_movielens_and_credits(writer: "_BatchWriter", movielens: MovieLensData, credits: CreditsData | None) -> None:
+    _write_movielens(writer, movielens)
+    if credits is not None:
+        _write_credits(writer, credits)
 
 
 def _write_credits(writer: "_BatchWriter", credits: CreditsData) -> None:

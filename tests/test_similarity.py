@@ -9,7 +9,10 @@ from graph_rec.similarity import (
     interactions_from_pairs,
     precompute_similarities,
     read_interactions,
-    top_neighbours,
+    neighbour_rows,
+    popularity_scaled,
+    served_weights,
+    truncate,
 )
 from tests.graphs import TINY_GRAPH
 
@@ -37,13 +40,24 @@ def test_interactions_from_pairs_ids_sorted():
     assert interactions.matrix.tolist() == [[1.0, 0.0], [1.0, 1.0]]
 
 
-def test_top_neighbours_keeps_largest_positive():
-    weights = np.array([[0.0, 0.5, -0.2, 0.1], [0.3, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.2, 0.4, 0.6, 0.0]])
-    rows = top_neighbours(weights, np.array([10, 20, 30, 40]), neighbours=2)
-    assert rows[0] == {"movie_id": 10, "neighbours": [{"movie_id": 20, "weight": 0.5}, {"movie_id": 40, "weight": 0.1}]}
-    assert rows[1]["neighbours"] == [{"movie_id": 10, "weight": 0.3}]
-    assert rows[2]["neighbours"] == []
-    assert [n["movie_id"] for n in rows[3]["neighbours"]] == [30, 20]
+def test_truncate_keeps_largest_absolute_weights():
+    weights = np.array([[0.0, 0.5, -0.3, 0.1], [0.3, 0.0, 0.0, 0.0]])
+    kept = truncate(weights, neighbours=2)
+    assert kept.tolist() == [[0.0, 0.5, -0.3, 0.0], [0.3, 0.0, 0.0, 0.0]]
+
+
+def test_popularity_scaled_by_hand():
+    # Column j is divided by (count + 1) ** 0.5: counts 3 and 0 give divisors 2 and 1.
+    scaled = popularity_scaled(np.array([[1.0, 1.0]]), np.array([3.0, 0.0]), exponent=0.5)
+    assert scaled.tolist() == [[0.5, 1.0]]
+
+
+def test_neighbour_rows_largest_first_without_zeros():
+    weights = np.array([[0.0, 0.5, -0.3], [0.0, 0.0, 0.0], [0.2, 0.4, 0.0]])
+    rows = neighbour_rows(weights, np.array([10, 20, 30]))
+    assert rows[0] == {"movie_id": 10, "neighbours": [{"movie_id": 20, "weight": 0.5}, {"movie_id": 30, "weight": -0.3}]}
+    assert rows[1] == {"movie_id": 20, "neighbours": []}
+    assert [n["movie_id"] for n in rows[2]["neighbours"]] == [20, 10]
 
 
 @pytest.fixture
@@ -53,17 +67,16 @@ def graph(tiny_graph):
 
 
 def test_precomputed_scores_match_batch_formula(graph):
-    summary = precompute_similarities(graph, l2=1.0, neighbours=10)
+    summary = precompute_similarities(graph, l2=1.0, neighbours=3, popularity_exponent=0.5)
     interactions = read_interactions(graph)
-    weights = ease_weights(interactions.matrix, l2=1.0)
-    positive = np.where(weights > 0, weights, 0.0)
+    weights = served_weights(interactions.matrix, l2=1.0, neighbours=3, popularity_exponent=0.5)
 
     assert summary["movies"] == 5
     for row, user_id in enumerate(interactions.user_ids):
-        expected_scores = interactions.matrix[row] @ positive
+        expected_scores = interactions.matrix[row] @ weights
         items = recommend(graph, int(user_id), k=10, strategy="collaborative")
         for item in items:
-            if item.score == 0.0:
+            if item.reasons[-1].startswith("added because"):
                 continue  # a popular movie that filled the list
             column = int(np.where(interactions.movie_ids == item.movie_id)[0][0])
             assert item.score == pytest.approx(expected_scores[column], abs=1e-6)

@@ -1,9 +1,10 @@
 """Top-k ranking metrics with binary relevance, one call shape for all of them.
 
-Each accuracy metric takes ``recommended`` (user id to a ranked list of movie ids, best first),
-``relevant`` (user id to the held-out movie ids that count as hits) and ``k``, and returns the mean
-of a per-user score over every user in ``relevant``. A user in ``relevant`` without a list scores
-0, and users that appear only in ``recommended`` are ignored. An empty ``relevant`` returns 0.0.
+Each accuracy metric takes ``recommended``, ``relevant`` and ``k``. ``recommended`` maps a user id
+to a ranked list of movie ids, best first, and ``relevant`` maps a user id to the held-out movie
+ids that count as hits. The result is the mean of a per-user score over every user in
+``relevant``. A user in ``relevant`` without a list scores 0, and users that appear only in
+``recommended`` are ignored. An empty ``relevant`` gives 0.0.
 
 Precision, recall, NDCG and MAP match the functions of the same names in the ``recommenders``
 package (microsoft/recommenders 1.2.1, ``recommenders/evaluation/python_evaluation.py``, with
@@ -37,8 +38,8 @@ UserScore = Callable[[list[bool], int, int], float]
 def precision_at_k(recommended: Mapping[int, Sequence[int]], relevant: Mapping[int, Collection[int]], k: int) -> float:
     """Compute mean precision@k: hits in the top k / k, averaged over every user in ``relevant``.
 
-    The denominator is k even when a list is shorter than k, as in Spark's RankingMetrics and
-    recommenders 1.2.1. A user in ``relevant`` without a list scores 0. Range 0 to 1.
+    The denominator is k even when a list is shorter than k, as in recommenders 1.2.1.
+    A user in ``relevant`` without a list scores 0. Range 0 to 1.
     Raises ValueError for k < 1, a user with no relevant movies or a repeated movie in a top k.
     """
     return _mean_over_users(recommended, relevant, k, _precision)
@@ -100,8 +101,8 @@ def catalog_coverage(recommended: Mapping[int, Sequence[int]], catalog_size: int
 
     if len(distinct) > catalog_size:
         raise ValueError(
-            f"the top-{k} lists contain {len(distinct)} distinct movies but catalog_size is {catalog_size}; "
-            "pass the number of movies in the catalog"
+            f"the top-{k} lists contain {len(distinct)} distinct movies but catalog_size is {catalog_size}. "
+            "Pass the number of movies in the catalog"
         )
     return len(distinct) / catalog_size
 
@@ -134,7 +135,7 @@ def _mean_over_users(
     for user, items in relevant.items():
         relevant_set = set(items)
         if not relevant_set:
-            raise ValueError(f"user {user} has no relevant movies; drop users without held-out movies first")
+            raise ValueError(f"user {user} has no relevant movies. Drop users without held-out movies first")
         ranked = recommended.get(user)
         if ranked is None:
             continue

@@ -102,12 +102,12 @@ def _check_ratio(ratio: float) -> None:
 def _check_group_column(ratings: pd.DataFrame, group_column: str) -> None:
     if group_column not in ratings.columns:
         raise ValueError(
-            f"column {group_column!r} not found in the ratings (columns: {list(ratings.columns)}); "
-            "pass user_column or item_column"
+            f"column {group_column!r} not found in the ratings (columns: {list(ratings.columns)}). "
+            "Pass user_column or item_column"
         )
     missing = int(ratings[group_column].isna().sum())
     if missing:
-        raise ValueError(f"column {group_column!r} has {missing} missing values; drop those rows first")
+        raise ValueError(f"column {group_column!r} has {missing} missing values. Drop those rows first")
 
 
 def _order_by_group_and_draw(groups: pd.Series, seed: int) -> np.ndarray:

@@ -1,2 +1,2 @@
-// Record that the graph contains the data set $name, for example 'ml-latest' or 'ml-100k'.
-MERGE (:Dataset {name: $name});
+// Record that the graph contains the data set $dataset, for example 'ml-latest' or 'ml-100k'.
+MERGE (:Dataset {name: $dataset});
