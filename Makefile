@@ -31,6 +31,7 @@ neo4j/lib/.installed: neo4j/pom.xml
 demo: install
 	$(PY) -m graph_rec neo4j start > /dev/null
 	$(PY) -m graph_rec load --movielens $(MOVIELENS_DIR) --credits $(CREDITS_FILE)
+	$(PY) -m graph_rec precompute
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT). Try, from another terminal:"
 	@echo "  curl 'http://$(HOST):$(PORT)/users/1/recommendations?k=10&strategy=hybrid'"

@@ -83,6 +83,7 @@ def _build_parser() -> argparse.ArgumentParser:
     precompute.add_argument("--l2", type=float, default=500.0, help="EASE l2 penalty, above 0 (default 500)")
     precompute.add_argument("--neighbours", type=int, default=400, help="weights kept per movie, largest absolute value first (default 400)")
     precompute.add_argument("--popularity-exponent", type=float, default=0.2, help="divide weights into movie j by (ratings of j + 1) to this power (default 0.2)")
+    precompute.add_argument("--force", action="store_true", help="recompute even when the stored weights match the ratings and options")
     precompute.set_defaults(handler=_precompute_command)
 
     evaluate = commands.add_parser(
@@ -157,10 +158,13 @@ def _load_command(args, settings: Settings) -> int:
 
 
 def _precompute_command(args, settings: Settings) -> int:
-    from graph_rec.similarity import precompute_similarities
+    from graph_rec.similarity import is_up_to_date, precompute_similarities
 
     graph = _open_graph(settings)
     try:
+        if not args.force and is_up_to_date(graph, args.l2, args.neighbours, args.popularity_exponent):
+            print("SIMILAR weights are up to date with the ratings and options; --force recomputes them", file=sys.stderr)
+            return EXIT_OK
         summary = precompute_similarities(
             graph, l2=args.l2, neighbours=args.neighbours, popularity_exponent=args.popularity_exponent
         )

@@ -182,6 +182,9 @@ def _check_jars() -> None:
 
 def _check_port_free(port: int) -> None:
     with socket.socket() as sock:
+        # Connections of a server that just stopped linger in TIME_WAIT; Neo4j binds over them
+        # with SO_REUSEADDR, so the check does too and fails only when something listens.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -4,9 +4,10 @@ The method is EASE (Steck, "Embarrassingly Shallow Autoencoders for Sparse Data"
 with X the binary user-by-movie rating matrix and P = (X^T X + l2 * I)^-1, the weights are
 B = I - P * diag(1 / diag(P)), so B has a zero diagonal and a user's score for movie j is
 sum over rated movies i of B[i, j]. Each movie keeps the ``neighbours`` weights of largest
-absolute value (negative weights carry information too), and each kept weight is divided by
-(ratings of j + 1) ^ popularity_exponent, which moves lists a little away from blockbusters as
-the beta of RP3beta does. ``queries/collaborative_precomputed.cypher`` sums them per request.
+absolute value, because negative weights carry information too. Each kept weight into movie j
+is then divided by (ratings of j + 1) ^ popularity_exponent, which moves lists a little away
+from blockbusters, as the beta of RP3beta does. ``queries/collaborative_precomputed.cypher``
+sums the stored weights per request.
 """
 
 from __future__ import annotations
@@ -44,6 +45,16 @@ def interactions_from_pairs(user_ids: np.ndarray, movie_ids: np.ndarray) -> Inte
     matrix = np.zeros((len(users), len(movies)))
     matrix[user_index, movie_index] = 1.0
     return Interactions(users, movies, matrix)
+
+
+def is_up_to_date(graph: Graph, l2: float, neighbours: int, popularity_exponent: float) -> bool:
+    """Tell whether stored SIMILAR weights used these parameters and the graph's current rating count.
+
+    NOTE: a replaced rating keeps the count, so after live rating changes run with force.
+    """
+    status = graph.read("precompute_status")[0]
+    stored = (status["computed_ratings"], status["l2"], status["neighbours"], status["popularity_exponent"])
+    return stored == (status["ratings"], float(l2), neighbours, float(popularity_exponent))
 
 
 def read_interactions(graph: Graph) -> Interactions:
@@ -132,6 +143,7 @@ def precompute_similarities(
         neighbours=neighbours,
         popularity_exponent=float(popularity_exponent),
         movies=len(rows),
+        ratings=int(interactions.matrix.sum()),
         computed_at=datetime.now(timezone.utc),
     )
     finished = time.perf_counter()

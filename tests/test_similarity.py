@@ -6,6 +6,7 @@ import pytest
 from graph_rec.recommend import recommend
 from graph_rec.similarity import (
     ease_weights,
+    is_up_to_date,
     interactions_from_pairs,
     precompute_similarities,
     read_interactions,
@@ -92,3 +93,14 @@ def test_precompute_twice_replaces_relationships(graph):
 
     assert first["relationships"] == second["relationships"] == stored
     assert metadata == [{"l2": 1.0, "method": "ease"}]
+
+
+def test_up_to_date_until_ratings_or_options_change(graph):
+    assert not is_up_to_date(graph, l2=1.0, neighbours=3, popularity_exponent=0.0)
+
+    precompute_similarities(graph, l2=1.0, neighbours=3, popularity_exponent=0.0)
+    assert is_up_to_date(graph, l2=1.0, neighbours=3, popularity_exponent=0.0)
+    assert not is_up_to_date(graph, l2=2.0, neighbours=3, popularity_exponent=0.0)
+
+    graph.run_text("MATCH (u:User {user_id: 1}), (m:Movie {movie_id: 30}) CREATE (u)-[:RATED {rating: 3.0, timestamp: 12}]->(m)")
+    assert not is_up_to_date(graph, l2=1.0, neighbours=3, popularity_exponent=0.0)

@@ -1,0 +1,77 @@
+"""The command line as a script uses it: output, exit codes, and loading ml-100k."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from graph_rec.settings import PROJECT_ROOT
+from tests.conftest import data_dir
+from tests.graphs import TINY_GRAPH
+
+
+def run_cli(settings, *args: str) -> subprocess.CompletedProcess:
+    environment = dict(
+        os.environ,
+        NEO4J_URI=settings.neo4j_uri,
+        NEO4J_USER=settings.neo4j_user,
+        NEO4J_PASSWORD=settings.neo4j_password or "",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "graph_rec", *args],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def tiny_settings(tiny_graph, test_servers):
+    return test_servers["tiny"]
+
+
+def test_recommend_prints_ranked_list(tiny_graph, tiny_settings):
+    tiny_graph.run_text(TINY_GRAPH)
+    result = run_cli(tiny_settings, "recommend", "1", "--k", "2")
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(" 1. Collateral (2004)")
+    assert any(line.strip().startswith("- rated highly by people who also liked Heat (1995)") for line in lines)
+
+
+def test_recommend_unknown_user_exit_4(tiny_graph, tiny_settings):
+    tiny_graph.run_text(TINY_GRAPH)
+    result = run_cli(tiny_settings, "recommend", "999")
+
+    assert result.returncode == 4
+    assert "user 999 not found" in result.stderr
+
+
+def test_load_ml100k_with_credits_rejected(tiny_settings):
+    result = run_cli(tiny_settings, "load", "--ml100k", str(data_dir() / "ml-100k"), "--credits", "cast.csv")
+
+    assert result.returncode == 2
+    assert "--credits" in result.stderr
+
+
+def test_load_ml100k_then_precompute(tiny_graph, tiny_settings):
+    loaded = run_cli(tiny_settings, "load", "--ml100k", str(data_dir() / "ml-100k"))
+    assert loaded.returncode == 0, loaded.stderr
+    counts = tiny_graph.read("graph_counts")[0]
+    assert counts["users"] == 943
+    assert counts["movies"] == 1682
+    assert counts["ratings"] == 100000
+
+    computed = run_cli(tiny_settings, "precompute", "--neighbours", "50")
+    assert computed.returncode == 0, computed.stderr
+    again = run_cli(tiny_settings, "precompute", "--neighbours", "50")
+    assert again.returncode == 0
+    assert "up to date" in again.stderr
+
+    result = run_cli(tiny_settings, "recommend", "1", "--k", "3", "--strategy", "collaborative")
+    assert result.returncode == 0, result.stderr
+    assert "often liked by people who liked" in result.stdout

@@ -1,0 +1,43 @@
+"""Settings from the environment: which server and which local home a command uses."""
+
+import pytest
+
+from graph_rec.settings import NEO4J_HOMES, Settings
+
+
+def test_default_home_is_movielens():
+    settings = Settings.from_env({})
+    assert settings.neo4j_home == NEO4J_HOMES / "movielens"
+    assert settings.neo4j_uri is None
+
+
+def test_dataset_variable_selects_home():
+    assert Settings.from_env({"GRAPH_REC_DATASET": "ml100k"}).neo4j_home == NEO4J_HOMES / "ml100k"
+
+
+def test_dataset_argument_beats_variable():
+    settings = Settings.from_env({"GRAPH_REC_DATASET": "movielens"}, dataset="ml100k")
+    assert settings.neo4j_home == NEO4J_HOMES / "ml100k"
+
+
+def test_home_variable_beats_dataset(tmp_path):
+    settings = Settings.from_env({"GRAPH_REC_NEO4J_HOME": str(tmp_path), "GRAPH_REC_DATASET": "ml100k"})
+    assert settings.neo4j_home == tmp_path
+
+
+def test_unknown_dataset_rejected():
+    with pytest.raises(ValueError, match="ml-1m"):
+        Settings.from_env({"GRAPH_REC_DATASET": "ml-1m"})
+
+
+def test_neo4j_uri_and_credentials():
+    settings = Settings.from_env({"NEO4J_URI": "neo4j://db:7687", "NEO4J_USER": "reader", "NEO4J_PASSWORD": "secret"})
+    assert settings.neo4j_uri == "neo4j://db:7687"
+    assert settings.neo4j_user == "reader"
+    assert settings.neo4j_password == "secret"
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "soon"])
+def test_invalid_timeout_rejected(raw):
+    with pytest.raises(ValueError, match="GRAPH_REC_QUERY_TIMEOUT"):
+        Settings.from_env({"GRAPH_REC_QUERY_TIMEOUT": raw})
