@@ -80,9 +80,9 @@ def _build_parser() -> argparse.ArgumentParser:
     load.set_defaults(handler=_load_command)
 
     precompute = commands.add_parser("precompute", parents=[common], help="compute item-to-item weights (EASE) into SIMILAR relationships")
-    precompute.add_argument("--l2", type=float, default=500.0, help="EASE l2 penalty, above 0 (default 500)")
+    precompute.add_argument("--l2", type=float, default=800.0, help="EASE l2 penalty, above 0 (default 800)")
     precompute.add_argument("--neighbours", type=int, default=400, help="weights kept per movie, largest absolute value first (default 400)")
-    precompute.add_argument("--popularity-exponent", type=float, default=0.2, help="divide weights into movie j by (ratings of j + 1) to this power (default 0.2)")
+    precompute.add_argument("--popularity-exponent", type=float, default=0.1, help="divide weights into movie j by (ratings of j + 1) to this power (default 0.1)")
     precompute.add_argument("--force", action="store_true", help="recompute even when the stored weights match the ratings and options")
     precompute.set_defaults(handler=_precompute_command)
 
@@ -184,6 +184,13 @@ def _evaluate_command(args, settings: Settings) -> int:
     output.write_text(json.dumps(result.to_dict(), indent=2) + "\n")
     print(result.format())
     print(f"details: {json.dumps(result.details)}")
+    if "ease_l2" in result.details:
+        weights = ",".join(f"{name}={value:g}" for name, value in result.details["hybrid_weights"].items())
+        print(
+            f"to serve these settings: precompute --force --l2 {result.details['ease_l2']:g} "
+            f"--popularity-exponent {result.details['ease_popularity_exponent']:g}, "
+            f"and GRAPH_REC_HYBRID_WEIGHTS={weights}"
+        )
     print(f"took {result.seconds:.0f} s; results written to {output}")
     return EXIT_OK
 
@@ -193,7 +200,7 @@ def _recommend_command(args, settings: Settings) -> int:
 
     graph = _open_graph(settings)
     try:
-        items = recommend(graph, args.user_id, k=args.k, strategy=args.strategy)
+        items = recommend(graph, args.user_id, k=args.k, strategy=args.strategy, weights=settings.hybrid_weights)
     finally:
         graph.close()
     _print_items(items, args.json, {"user_id": args.user_id, "strategy": args.strategy})

@@ -34,6 +34,8 @@ class Settings:
     # Seconds a request may wait for a connection or a query before it fails.
     connection_timeout: float = 5.0
     query_timeout: float = 10.0
+    # Weights of the hybrid merge; None means the built-in HYBRID_WEIGHTS of graph_rec.recommend.
+    hybrid_weights: dict[str, float] | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, dataset: str | None = None, **overrides) -> "Settings":
@@ -54,12 +56,33 @@ class Settings:
             "neo4j_home": Path(env.get("GRAPH_REC_NEO4J_HOME") or NEO4J_HOMES / dataset),
             "data_dir": Path(env.get("GRAPH_REC_DATA_DIR") or DEFAULT_DATA_DIR),
         }
+        if env.get("GRAPH_REC_HYBRID_WEIGHTS"):
+            values["hybrid_weights"] = parse_weights(env["GRAPH_REC_HYBRID_WEIGHTS"])
         for name in ("connection_timeout", "query_timeout"):
             raw = env.get("GRAPH_REC_" + name.upper())
             if raw:
                 values[name] = _positive_float(name, raw)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)
+
+
+def parse_weights(raw: str) -> dict[str, float]:
+    """Parse ``collaborative=1,content=0.2,popular=0`` into hybrid weights; raise ValueError naming the problem."""
+    weights = {}
+    for part in raw.split(","):
+        name, _, value = part.partition("=")
+        name = name.strip()
+        if name not in ("collaborative", "content", "popular"):
+            raise ValueError(f"GRAPH_REC_HYBRID_WEIGHTS: invalid strategy {name!r}: use collaborative, content and popular")
+        try:
+            weights[name] = float(value)
+        except ValueError:
+            raise ValueError(f"GRAPH_REC_HYBRID_WEIGHTS: invalid weight {value!r} for {name}: use a number") from None
+        if weights[name] < 0:
+            raise ValueError(f"GRAPH_REC_HYBRID_WEIGHTS: weight {value} for {name} is negative: use 0 or more")
+    if sum(weights.values()) <= 0:
+        raise ValueError(f"GRAPH_REC_HYBRID_WEIGHTS={raw!r}: at least one weight must be above 0")
+    return weights
 
 
 def _positive_float(name: str, raw: str) -> float:

@@ -76,6 +76,16 @@ def test_recommendations_each_strategy(client, strategy):
     assert len(response.get_json()["items"]) == 3
 
 
+def test_hybrid_weights_from_settings(tiny_graph):
+    tiny_graph.run_text(TINY_GRAPH)
+    settings = Settings(hybrid_weights={"collaborative": 1.0, "content": 0.0, "popular": 0.0})
+    client = create_app(settings, graph=tiny_graph).test_client()
+
+    items = client.get("/users/1/recommendations?k=3").get_json()["items"]
+    assert [item["movie_id"] for item in items] == [20, 30, 40]
+    assert [item["score"] for item in items] == pytest.approx([1.0, 0.5, 0.0])
+
+
 def test_unknown_user_404(client):
     assert_error(client.get("/users/999/recommendations"), 404)
 

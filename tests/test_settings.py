@@ -41,3 +41,17 @@ def test_neo4j_uri_and_credentials():
 def test_invalid_timeout_rejected(raw):
     with pytest.raises(ValueError, match="GRAPH_REC_QUERY_TIMEOUT"):
         Settings.from_env({"GRAPH_REC_QUERY_TIMEOUT": raw})
+
+
+def test_hybrid_weights_parsed():
+    settings = Settings.from_env({"GRAPH_REC_HYBRID_WEIGHTS": "collaborative=1, content=0.2,popular=0"})
+    assert settings.hybrid_weights == {"collaborative": 1.0, "content": 0.2, "popular": 0.0}
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [("random=1", "invalid strategy"), ("content=x", "invalid weight"), ("content=-1", "negative"), ("content=0", "above 0")],
+)
+def test_invalid_hybrid_weights_rejected(raw, message):
+    with pytest.raises(ValueError, match=message):
+        Settings.from_env({"GRAPH_REC_HYBRID_WEIGHTS": raw})

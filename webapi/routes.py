@@ -30,7 +30,8 @@ def user_recommendations(user_id: str):
         abort(400, f"invalid strategy {strategy!r}: use one of {', '.join(STRATEGIES)}")
 
     try:
-        items = recommend(get_graph(), user, k=k, strategy=strategy)
+        weights = current_app.config["GRAPH_REC_SETTINGS"].hybrid_weights
+        items = recommend(get_graph(), user, k=k, strategy=strategy, weights=weights)
     except UnknownUserError:
         abort(404, f"user {user} not found: use the userId of a user in the loaded data set")
     return jsonify({"user_id": user, "strategy": strategy, "items": [item.to_dict() for item in items]})

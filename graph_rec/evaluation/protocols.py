@@ -29,7 +29,7 @@ from graph_rec.evaluation.runner import (
 )
 from graph_rec.evaluation.splits import stratified_split, validation_split
 from graph_rec.evaluation.tuning import choose_ease, choose_hybrid_weights
-from graph_rec.recommend import STRATEGIES, strategy_scores
+from graph_rec.recommend import HYBRID_WEIGHTS, MAX_K, STRATEGIES, strategy_scores
 from graph_rec.similarity import DEFAULT_NEIGHBOURS, precompute_similarities
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,9 @@ COLD_MIN_RATINGS = 5
 
 
 def run_protocol(name: str, data_dir: Path, k: int = 10, strategies=STRATEGIES) -> ProtocolResult:
-    """Run one protocol by name on the data sets in ``data_dir``."""
+    """Run one protocol by name on the data sets in ``data_dir``; raises ValueError for an invalid k or name."""
+    if not 1 <= k <= MAX_K:
+        raise ValueError(f"invalid k {k}: use an integer from 1 to {MAX_K}")
     if name == "ml100k-standard":
         return ml100k_standard(data_dir / "ml-100k", k, strategies)
     if name == "cold-items":
@@ -77,6 +79,11 @@ def ml100k_standard(directory: Path, k: int = 10, strategies=STRATEGIES) -> Prot
             result.results.append(
                 evaluate_strategy(graph, strategy, relevant, k, catalog_size, weights=weights)
             )
+        if "hybrid" in strategies:
+            # The API's built-in weights, which were not tuned on this data set, for comparison.
+            untuned = evaluate_strategy(graph, "hybrid", relevant, k, catalog_size, weights=HYBRID_WEIGHTS)
+            untuned.strategy = "hybrid-default"
+            result.results.append(untuned)
 
     result.details = {
         "train_ratings": len(train),
@@ -131,7 +138,8 @@ def cold_items(directory: Path, credits_path: Path, k: int = 10) -> ProtocolResu
             details["runs"].append({"seed": seed, "hidden_movies": len(hidden), "users": len(relevant), **run.metrics})
 
     mean = {name: float(np.mean([run.metrics[name] for run in runs])) for name in runs[0].metrics}
-    result = ProtocolResult("cold-items", k, [StrategyResult("content", mean, sum(r.seconds for r in runs), runs[0].users)])
+    mean_users = round(float(np.mean([run.users for run in runs])))
+    result = ProtocolResult("cold-items", k, [StrategyResult("content", mean, sum(r.seconds for r in runs), mean_users)])
     result.details = details
     result.seconds = time.perf_counter() - started
     return result

@@ -77,17 +77,23 @@ def temporary_graph(name: str) -> Iterator[Graph]:
     home = Path(tempfile.mkdtemp(prefix=f"graph-rec-{name}-"))
     graph = None
     try:
-        instance = neo4j_server.start(
-            home, bolt_port=neo4j_server.free_port(), http_port=neo4j_server.free_port(), heap="1g", pagecache="512m"
-        )
+        bolt_port = neo4j_server.free_port()
+        http_port = neo4j_server.free_port()
+        while http_port == bolt_port:
+            http_port = neo4j_server.free_port()
+        instance = neo4j_server.start(home, bolt_port=bolt_port, http_port=http_port, heap="1g", pagecache="512m")
         settings = Settings(neo4j_uri=instance.uri, neo4j_user=instance.user, neo4j_password=instance.password, query_timeout=120.0)
         graph = Graph.from_settings(settings)
         yield graph
     finally:
-        if graph is not None:
-            graph.close()
-        neo4j_server.stop(home)
-        shutil.rmtree(home, ignore_errors=True)
+        try:
+            if graph is not None:
+                graph.close()
+        finally:
+            try:
+                neo4j_server.stop(home)
+            finally:
+                shutil.rmtree(home, ignore_errors=True)
 
 
 def recommend_users(

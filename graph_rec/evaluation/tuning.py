@@ -41,23 +41,27 @@ def choose_ease(
     results = {}
     for l2 in l2_grid:
         kept = truncate(ease_weights(interactions.matrix, l2), neighbours)
+        reachable = (interactions.matrix @ (kept != 0)) > 0
         for exponent in exponent_grid:
             scores = interactions.matrix @ popularity_scaled(kept, rating_counts, exponent)
-            recommended = _top_unseen(scores, interactions, relevant, k)
+            recommended = _top_unseen(scores, reachable, interactions, relevant, k)
             results[(l2, exponent)] = metrics.ndcg_at_k(recommended, relevant, k)
             logger.info("validation nDCG@%d with l2=%s, exponent=%s: %.4f", k, l2, exponent, results[(l2, exponent)])
     best = max(results, key=lambda pair: (results[pair], -pair[0], -pair[1]))
     return best, {f"l2={l2},exponent={exponent}": round(value, 4) for (l2, exponent), value in results.items()}
 
 
-def _top_unseen(scores: np.ndarray, interactions, relevant: Mapping[int, set[int]], k: int) -> dict[int, list[int]]:
-    scores = np.where(interactions.matrix > 0, -np.inf, scores)
+def _top_unseen(
+    scores: np.ndarray, reachable: np.ndarray, interactions, relevant: Mapping[int, set[int]], k: int
+) -> dict[int, list[int]]:
+    """Rank unseen movies that some SIMILAR path reaches, as the served query does."""
+    scores = np.where((interactions.matrix > 0) | ~reachable, -np.inf, scores)
     user_row = {int(user): row for row, user in enumerate(interactions.user_ids)}
     recommended = {}
     for user in relevant:
         if user in user_row:
             top = np.argsort(-scores[user_row[user]], kind="stable")[:k]
-            recommended[user] = [int(interactions.movie_ids[j]) for j in top]
+            recommended[user] = [int(interactions.movie_ids[j]) for j in top if np.isfinite(scores[user_row[user], j])]
     return recommended
 
 
@@ -82,6 +86,6 @@ def choose_hybrid_weights(
         if ndcg > best_ndcg:
             best_weights, best_ndcg = weights, ndcg
     total = sum(best_weights.values())
-    chosen = {name: round(value / total, 4) for name, value in best_weights.items()}
-    logger.info("chose hybrid weights %s with validation nDCG@%d %.4f", chosen, k, best_ndcg)
+    chosen = {name: value / total for name, value in best_weights.items()}
+    logger.info("chose hybrid weights %s with validation nDCG@%d %.4f", best_weights, k, best_ndcg)
     return chosen, best_ndcg
