@@ -2,6 +2,7 @@
 # make demo      start the local Neo4j, load MovieLens with cast and crew, serve the API
 # make test      every test; the tests start and stop Neo4j servers of their own
 # make stop      stop the local Neo4j that `make demo` started
+# make bench     request latency per strategy on ml-latest-small, in a Neo4j of its own
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ CREDITS_FILE ?= $(DATA_DIR)/movielens-cast-director/movies.csv
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install demo test stop
+.PHONY: install demo test stop bench
 
 install: $(VENV)/.installed neo4j/lib/.installed
 
@@ -45,3 +46,6 @@ test: install
 
 stop:
 	$(PY) -m graph_rec neo4j stop
+
+bench: install
+	$(PY) -m benchmarks.latency --data-dir $(DATA_DIR)
