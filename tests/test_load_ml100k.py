@@ -18,6 +18,7 @@ from loaders.ml100k import UNKNOWN_ITEM, UNKNOWN_USER, load_ml100k, read_ml100k,
 from loaders.movielens import read_movielens
 from loaders.writer import DatasetConflictError, load_movielens, read_counts, write_movielens
 from tests.conftest import data_dir
+from tests.files import write_data_directory
 from tests.test_loaders_validation import write_directory as write_movielens_directory
 
 logger = logging.getLogger(__name__)
@@ -53,15 +54,7 @@ def write_directory(parent: Path, name: str = "ml-100k", **files: str | bytes | 
 
     Keyword names use '_' for '.', as in ``u_data``. Text is encoded as latin-1, like the real files.
     """
-    directory = parent / name
-    directory.mkdir()
-    contents = {**GOOD_FILES, **{file_name.replace("_", "."): text for file_name, text in files.items()}}
-    for file_name, content in contents.items():
-        if content is None:
-            continue
-        data = content if isinstance(content, bytes) else content.encode("latin-1")
-        (directory / file_name).write_bytes(data)
-    return directory
+    return write_data_directory(parent, name, GOOD_FILES, "latin-1", files)
 
 
 def replace_line(text: str, line: int, new: str) -> str:

@@ -14,6 +14,7 @@ from loaders.credits import person_id_for_name, split_names
 from loaders.errors import InputFileError
 from loaders.movielens import UNKNOWN_MOVIE, parse_year, read_movielens, split_genres
 from loaders.writer import load_movielens, read_counts, read_inputs
+from tests.files import write_data_directory
 
 MOVIES = (
     "movieId,title,genres\r\n"
@@ -40,15 +41,7 @@ GOOD_FILES = {"movies.csv": MOVIES, "ratings.csv": RATINGS, "links.csv": LINKS, 
 
 def write_directory(parent: Path, name: str = "movielens", **files: str | bytes | None) -> Path:
     """Write the good MovieLens files into parent/name, with ``files`` replacing or (None) omitting some."""
-    directory = parent / name
-    directory.mkdir()
-    contents = {**GOOD_FILES, **{file_name.replace("_", "."): text for file_name, text in files.items()}}
-    for file_name, content in contents.items():
-        if content is None:
-            continue
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
-        (directory / file_name).write_bytes(data)
-    return directory
+    return write_data_directory(parent, name, GOOD_FILES, "utf-8", files)
 
 
 def write_cast(parent: Path, content: str = CAST) -> Path:
