@@ -95,6 +95,14 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--output", type=Path, help="JSON file for the results (default var/evaluation/PROTOCOL.json)")
     evaluate.set_defaults(handler=_evaluate_command)
 
+    generate = commands.add_parser("generate", parents=[common], help="write synthetic data in the MovieLens format")
+    generate.add_argument("--users", type=int, required=True, help="number of users")
+    generate.add_argument("--movies", type=int, required=True, help="number of movies, at least 20")
+    generate.add_argument("--ratings", type=int, required=True, help="number of ratings, at least 20 per user")
+    generate.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    generate.add_argument("--output", type=Path, required=True, help="folder for movies.csv, ratings.csv, links.csv, tags.csv and credits.csv")
+    generate.set_defaults(handler=_generate_command)
+
     rec = commands.add_parser("recommend", parents=[common], help="print recommendations for a user")
     rec.add_argument("user_id", type=int, help="MovieLens userId")
     rec.add_argument("--k", type=int, default=10, help="number of movies (1 to 100, default 10)")
@@ -192,6 +200,17 @@ def _evaluate_command(args, settings: Settings) -> int:
             f"and GRAPH_REC_HYBRID_WEIGHTS={weights}"
         )
     print(f"took {result.seconds:.0f} s; results written to {output}")
+    return EXIT_OK
+
+
+def _generate_command(args, settings: Settings) -> int:
+    from graph_rec.synthetic import generate
+
+    started = time.perf_counter()
+    files = generate(args.output, args.users, args.movies, args.ratings, seed=args.seed)
+    print(f"wrote {files.users:,} users, {files.movies:,} movies and {files.ratings:,} ratings to {files.directory} "
+          f"in {time.perf_counter() - started:.1f} s")
+    print(f"load with: python -m graph_rec load --movielens {files.directory} --credits {files.credits_path}")
     return EXIT_OK
 
 

@@ -168,11 +168,22 @@ def status(home: Path) -> dict:
     return result
 
 
+_handed_out_ports: set[int] = set()
+
+
 def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now.
+
+    A port is never returned twice by one process, so two calls in a row give two ports even
+    before a server binds the first.
+    """
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _handed_out_ports:
+            _handed_out_ports.add(port)
+            return port
 
 
 def _check_jars() -> None:

@@ -112,3 +112,8 @@ def test_commands_use_neo4j_uri_and_start_nothing(tmp_path):
     assert result.returncode == 0
     assert "NEO4J_URI is set" in result.stderr
     assert not (tmp_path / "unused").exists()
+
+
+def test_free_port_never_repeats():
+    ports = [neo4j_server.free_port() for _ in range(50)]
+    assert len(set(ports)) == 50

@@ -77,11 +77,9 @@ def temporary_graph(name: str) -> Iterator[Graph]:
     home = Path(tempfile.mkdtemp(prefix=f"graph-rec-{name}-"))
     graph = None
     try:
-        bolt_port = neo4j_server.free_port()
-        http_port = neo4j_server.free_port()
-        while http_port == bolt_port:
-            http_port = neo4j_server.free_port()
-        instance = neo4j_server.start(home, bolt_port=bolt_port, http_port=http_port, heap="1g", pagecache="512m")
+        instance = neo4j_server.start(
+            home, bolt_port=neo4j_server.free_port(), http_port=neo4j_server.free_port(), heap="1g", pagecache="512m"
+        )
         settings = Settings(neo4j_uri=instance.uri, neo4j_user=instance.user, neo4j_password=instance.password, query_timeout=120.0)
         graph = Graph.from_settings(settings)
         yield graph
