@@ -1,9 +1,9 @@
 """Synthetic rating data in the MovieLens "latest" CSV format, for load and latency tests at any size.
 
-The shape follows MovieLens: movie popularity falls off as a power of the popularity rank
-(a few blockbusters, a long tail), user activity is log-normal with at least 20 ratings per
-user, ratings take the half-star values 0.5 to 5.0, and every movie gets genres, actors and a
-director in the cast-and-crew format. Files are written user by user, so memory stays bounded
+The shape follows MovieLens. Movie popularity falls off as a power of the popularity rank,
+which gives a few blockbusters and a long tail. User activity is log-normal with at least 20
+ratings per user, and ratings take the half-star values 0.5 to 5.0. Every movie gets genres,
+actors and a director in the cast-and-crew format. Files are written user by user, so memory stays bounded
 by the movie count, not the rating count.
 """
 
@@ -35,7 +35,7 @@ LAST_TIMESTAMP = 1_537_000_000  # September 2018
 
 @dataclass(frozen=True)
 class GeneratedFiles:
-    """Where the generated files are and how many rows each has."""
+    """Location and row counts of the generated files."""
 
     directory: Path
     credits_path: Path
