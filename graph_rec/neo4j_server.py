@@ -288,7 +288,10 @@ def _wait_for_bolt(instance: Instance, pid: int, timeout: float) -> None:
         except AuthError as error:
             raise Neo4jServerError(f"Neo4j in {instance.home} rejected the stored password: {error}") from error
         if time.monotonic() > deadline:
-            raise Neo4jServerError(f"Neo4j did not answer on Bolt port {instance.bolt_port} within {timeout:.0f} s")
+            raise Neo4jServerError(
+                f"Neo4j did not respond on Bolt port {instance.bolt_port} within {timeout:.0f} s: "
+                f"see {instance.home}/logs/neo4j.log"
+            )
         time.sleep(0.5)
 
 

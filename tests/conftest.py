@@ -2,7 +2,8 @@
 
 The session starts its own instances in temporary homes on free ports and never reads
 ``NEO4J_URI``. ``NEO4J_TEST_URI`` (with ``NEO4J_TEST_USER`` and ``NEO4J_TEST_PASSWORD``) names a
-disposable server to use instead; the tests clear it only if it was empty when they first saw it.
+disposable server to use instead. The tests clear that server only if it was empty when they
+first saw it.
 """
 
 from __future__ import annotations
