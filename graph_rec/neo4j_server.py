@@ -234,7 +234,9 @@ def _initial_password(home: Path, instance: Instance | None) -> str:
             f"{auth_file} exists but {home / INSTANCE_FILE} is missing, so the password is unknown: "
             f"restore that file, or remove {auth_file} to reset the password"
         )
-    password = secrets.token_urlsafe(18)
+    # Hex digits only: a password that starts with "-" would be read by
+    # neo4j-admin as an option.
+    password = secrets.token_hex(16)
     command = ["java", "-cp", f"{JAR_DIR}/*", ADMIN_CLASS, "dbms", "set-initial-password", password]
     environment = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
     result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
