@@ -2,7 +2,7 @@
 # make demo      start the local Neo4j, load MovieLens with cast and crew, serve the API
 # make test      every test; the tests start and stop Neo4j servers of their own
 # make stop      stop the local Neo4j that `make demo` started
-# make bench     request latency per strategy on ml-latest-small, in a Neo4j of its own
+# make bench     latency, loading, throughput and growth benchmarks, each in a Neo4j of its own (about an hour)
 
 PYTHON ?= python3
 VENV := .venv
@@ -47,5 +47,11 @@ test: install
 stop:
 	$(PY) -m graph_rec neo4j stop
 
+# Sizes of the growth benchmark; BENCH_SIZES=100k,1m gives a run of a few minutes.
+BENCH_SIZES ?= 100k,1m,10m
+
 bench: install
 	$(PY) -m benchmarks.latency --data-dir $(DATA_DIR)
+	$(PY) -m benchmarks.loading --data-dir $(DATA_DIR) --sizes small
+	$(PY) -m benchmarks.throughput --data-dir $(DATA_DIR) --clients 1,8,32
+	$(PY) -m benchmarks.scale --sizes $(BENCH_SIZES)

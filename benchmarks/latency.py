@@ -23,7 +23,7 @@ from neo4j.exceptions import ClientError
 from graph_rec.evaluation.runner import temporary_graph
 from graph_rec.recommend import STRATEGIES, recommend
 from graph_rec.settings import Settings
-from graph_rec.similarity import precompute_similarities
+from graph_rec.precompute import precompute
 from loaders.writer import load_movielens
 
 logger = logging.getLogger(__name__)
@@ -88,8 +88,8 @@ def main() -> None:
         started = time.perf_counter()
         load_movielens(graph, data_dir / "ml-latest-small", data_dir / "movielens-cast-director" / "movies.csv", show_progress=False)
         print(f"load ml-latest-small with cast: {time.perf_counter() - started:.1f} s")
-        summary = precompute_similarities(graph)
-        print(f"precompute: {summary['compute_seconds']} s to compute, {summary['write_seconds']} s to write {summary['relationships']} SIMILAR")
+        summary = precompute(graph)
+        print(f"precompute: {summary['seconds']} s, {summary['relationships']} SIMILAR, peak {summary['peak_memory_mb']} MB")
 
         print(f"{'user':<22}{'strategy':<15}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
         for label, (user_id, ratings) in pick_users(graph).items():

@@ -77,9 +77,18 @@ def _build_parser() -> argparse.ArgumentParser:
     source.add_argument("--ml100k", type=Path, help="MovieLens-100k folder with u.data, u.item, u.user and u.genre (home var/neo4j/ml100k)")
     load.add_argument("--credits", type=Path, help="cast-and-crew CSV keyed by MovieLens movieId (with --movielens only)")
     load.add_argument("--batch-size", type=int, default=5000, help="rows per write transaction (default 5000)")
+    load.add_argument(
+        "--no-precompute",
+        action="store_true",
+        help="leave precomputed data as it is; by default a load that changes the ratings reruns precompute with its stored options",
+    )
     load.set_defaults(handler=_load_command)
 
-    precompute = commands.add_parser("precompute", parents=[common], help="compute item-to-item weights (EASE) into SIMILAR relationships")
+    precompute = commands.add_parser(
+        "precompute",
+        parents=[common],
+        help="compute item-to-item weights (EASE) into SIMILAR relationships and each user's candidate lists",
+    )
     precompute.add_argument("--l2", type=float, default=800.0, help="EASE l2 penalty, above 0 (default 800)")
     precompute.add_argument("--neighbours", type=int, default=400, help="weights kept per movie, largest absolute value first (default 400)")
     precompute.add_argument("--popularity-exponent", type=float, default=0.1, help="divide weights into movie j by (ratings of j + 1) to this power (default 0.1)")
@@ -116,10 +125,19 @@ def _build_parser() -> argparse.ArgumentParser:
     similar.add_argument("--json", action="store_true", help="print JSON instead of text")
     similar.set_defaults(handler=_similar_command)
 
-    serve = commands.add_parser("serve", parents=[common], help="serve the JSON API with waitress")
+    serve = commands.add_parser(
+        "serve", parents=[common], help="serve the JSON API with gunicorn worker processes, or with waitress in one process"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=5000, help="TCP port (default 5000)")
-    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument(
+        "--server", choices=["gunicorn", "waitress"], default="gunicorn",
+        help="gunicorn forks worker processes and runs on Unix only; waitress serves from threads of one process (default gunicorn)",
+    )
+    serve.add_argument("--workers", type=int, help="gunicorn worker processes (default 2 * CPUs + 1)")
+    serve.add_argument("--threads", type=int, help="threads per gunicorn worker (default 1) or waitress threads (default 8)")
+    serve.add_argument("--timeout", type=int, default=30, help="seconds a gunicorn worker may spend on one request before it is restarted (default 30)")
+    serve.add_argument("--no-access-log", action="store_true", help="turn off gunicorn's access log line per request")
     serve.set_defaults(handler=_serve_command)
     return parser
 
@@ -160,20 +178,43 @@ def _load_command(args, settings: Settings) -> int:
             summary = load_movielens(graph, args.movielens, args.credits, batch_size=args.batch_size)
         print(summary.format())
         print(f"loaded in {time.perf_counter() - started:.1f} s")
+        if not args.no_precompute:
+            _refresh_precompute(graph)
     finally:
         graph.close()
     return EXIT_OK
 
 
+def _refresh_precompute(graph) -> None:
+    """Rerun precompute with its stored options when the graph has precomputed data that the load made stale."""
+    from graph_rec.precompute import precompute
+    from graph_rec.similarity import is_up_to_date
+
+    status = graph.read("precompute_status")[0]
+    if status["computed_ratings"] is None:
+        return
+    options = {
+        "l2": status["l2"],
+        "neighbours": status["neighbours"],
+        "popularity_exponent": status["popularity_exponent"],
+    }
+    if is_up_to_date(graph, **options):
+        return
+    print(f"the ratings changed, so precompute runs again with {options}", file=sys.stderr)
+    summary = precompute(graph, **options)
+    print(f"precomputed in {summary['seconds']['total']:.1f} s")
+
+
 def _precompute_command(args, settings: Settings) -> int:
-    from graph_rec.similarity import is_up_to_date, precompute_similarities
+    from graph_rec.precompute import precompute
+    from graph_rec.similarity import is_up_to_date
 
     graph = _open_graph(settings)
     try:
         if not args.force and is_up_to_date(graph, args.l2, args.neighbours, args.popularity_exponent):
-            print("SIMILAR weights are up to date with the ratings and options; --force recomputes them", file=sys.stderr)
+            print("precomputed data is up to date with the ratings and options; --force recomputes it", file=sys.stderr)
             return EXIT_OK
-        summary = precompute_similarities(
+        summary = precompute(
             graph, l2=args.l2, neighbours=args.neighbours, popularity_exponent=args.popularity_exponent
         )
     finally:
@@ -260,13 +301,37 @@ def _print_items(items, as_json: bool, header: dict) -> None:
 
 
 def _serve_command(args, settings: Settings) -> int:
+    for name in ("workers", "threads", "timeout"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise ValueError(f"invalid --{name} {value}: use 1 or more")
+    if args.server == "waitress":
+        if args.workers is not None:
+            raise ValueError("--workers applies to gunicorn only: waitress serves from one process")
+        return _serve_with_waitress(args, settings)
+
+    from webapi.server import ServerOptions, serve
+
+    options = ServerOptions(
+        host=args.host,
+        port=args.port,
+        workers=args.workers or 0,
+        threads=args.threads or 1,
+        timeout=args.timeout,
+        access_log=not args.no_access_log,
+    )
+    serve(settings, options)
+    return EXIT_OK
+
+
+def _serve_with_waitress(args, settings: Settings) -> int:
     import waitress
 
     from webapi import create_app
 
     app = create_app(settings)
-    logger.info("serving the API on http://%s:%d (pid %d)", args.host, args.port, os.getpid())
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads)
+    logger.info("serving the API with waitress on http://%s:%d (pid %d)", args.host, args.port, os.getpid())
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads or 8)
     return EXIT_OK
 
 

@@ -102,10 +102,13 @@ def start(
     heap: str = "1g",
     pagecache: str = "512m",
     timeout: float = 120.0,
+    import_dir: Path | None = None,
 ) -> Instance:
     """Start the server in ``home`` and wait until Bolt accepts the stored password.
 
-    Calling it while the server runs returns the running instance unchanged.
+    ``import_dir``, when given, is the folder that ``LOAD CSV FROM 'file:///name.csv'`` reads;
+    by default Neo4j uses ``home/import``. Calling it while the server runs returns the running
+    instance unchanged.
     """
     home = Path(home).resolve()
     pid = running_pid(home)
@@ -122,7 +125,7 @@ def start(
         _check_port_free(port)
     for folder in ("conf", "data", "logs", "run", "plugins"):
         (home / folder).mkdir(parents=True, exist_ok=True)
-    _write_config(home, bolt_port, http_port, pagecache)
+    _write_config(home, bolt_port, http_port, pagecache, import_dir)
     password = _initial_password(home, instance)
     instance = Instance(str(home), bolt_port, http_port, USER, password)
     _write_instance(home, instance)
@@ -205,7 +208,7 @@ def _check_port_free(port: int) -> None:
             ) from None
 
 
-def _write_config(home: Path, bolt_port: int, http_port: int, pagecache: str) -> None:
+def _write_config(home: Path, bolt_port: int, http_port: int, pagecache: str, import_dir: Path | None = None) -> None:
     lines = [
         "# Written by `python -m graph_rec neo4j start` on every start; edits are overwritten.",
         "server.default_listen_address=127.0.0.1",
@@ -221,6 +224,8 @@ def _write_config(home: Path, bolt_port: int, http_port: int, pagecache: str) ->
         "dbms.usage_report.enabled=false",
         f"server.directories.plugins={home / 'plugins'}",
     ]
+    if import_dir is not None:
+        lines.append(f"server.directories.import={Path(import_dir).resolve()}")
     (home / "conf" / "neo4j.conf").write_text("\n".join(lines) + "\n")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 from graph_rec import ranking, reasons
@@ -84,10 +84,11 @@ def recommend(
         found["popular"] = _run_strategy(graph, "popular", {**parameters, "limit": k + own_count})
         ranked = _fill_with_popular(ranked, found["popular"], k)
 
-    reason_lists = _reasons(graph, parameters, found, ranked)
+    details = _POOL.submit(_details, graph, [movie_id for movie_id, _ in ranked] + _evidence_ids(parameters, ranked))
+    reason_lists = _reasons(graph, parameters, found, ranked, details)
     for movie_id, _ in ranked[own_count:]:
         reason_lists[movie_id].append(f"added because the {strategy} strategy found only {own_count} movies")
-    return _with_details(graph, ranked, reason_lists)
+    return _with_details(details.result(), ranked, reason_lists)
 
 
 def strategy_scores(
@@ -127,7 +128,7 @@ def similar_movies(graph: Graph, movie_id: int, k: int = 10) -> list[Recommendat
     reason_lists = {
         movie_id: [text for texts in explained.values() for text in texts.get(movie_id, [])] for movie_id, _ in ranked
     }
-    return _with_details(graph, ranked, reason_lists)
+    return _with_details(_details(graph, [movie_id for movie_id, _ in ranked]), ranked, reason_lists)
 
 
 def _check_request(k: int, strategy: str) -> None:
@@ -152,6 +153,9 @@ def _request_parameters(
         "candidate_ids": list(candidates) if candidates is not None else None,
         # Precomputed SIMILAR weights replace the live co-rater paths once a batch wrote them.
         "precomputed": profile[0]["has_similarities"],
+        # The user's precomputed lists hold each strategy's top MIN_CANDIDATES unseen movies
+        # over the whole catalogue, so they answer only requests of that shape.
+        "stored": profile[0]["candidates"] if exclude_seen and candidates is None else None,
     }
 
 
@@ -162,7 +166,10 @@ def _run_strategies(graph: Graph, strategies: Sequence[str], parameters: dict) -
 
 
 def _run_strategy(graph: Graph, strategy: str, parameters: dict) -> dict[int, float]:
-    """Run one strategy's query and return its candidates' raw scores by movie id."""
+    """Return one strategy's candidates' raw scores by movie id, from the stored lists or its query."""
+    stored = _stored_scores(parameters, strategy)
+    if stored is not None:
+        return stored
     names = ["user_id", "limit", "exclude_seen", "candidate_ids"]
     query = strategy
     if strategy == "collaborative" and parameters["precomputed"]:
@@ -170,6 +177,15 @@ def _run_strategy(graph: Graph, strategy: str, parameters: dict) -> dict[int, fl
     elif strategy != "popular":
         names += ["min_rating", "max_seeds"]
     return _scores(graph.read(query, **{name: parameters[name] for name in names}))
+
+
+def _stored_scores(parameters: dict, strategy: str) -> dict[int, float] | None:
+    """The strategy's precomputed scores, or None when the request needs more than the list holds."""
+    stored = parameters["stored"]
+    if stored is None or parameters["limit"] > MIN_CANDIDATES:
+        return None
+    lists = stored[strategy]
+    return dict(zip(lists["ids"], lists["scores"]))
 
 
 def _scores(rows: list[dict]) -> dict[int, float]:
@@ -188,17 +204,27 @@ def _fill_with_popular(ranked: list[tuple[int, float]], popular: dict[int, float
     return filled
 
 
-def _reasons(graph: Graph, parameters: dict, found: dict, ranked: list[tuple[int, float]]) -> dict[int, list[str]]:
+def _reasons(
+    graph: Graph, parameters: dict, found: dict, ranked: list[tuple[int, float]], details: Future
+) -> dict[int, list[str]]:
     """Readable reasons for the final list from each strategy that scored the movie, in weight order.
 
-    The popular reason is kept only for a movie that no other strategy explains.
+    The popular reason is kept only for a movie that no other strategy explains. With stored
+    lists, the collaborative and popular reasons come from ``details`` (movie rows that
+    include the evidence movies and the stored rating statistics), so only content runs a query.
     """
-    futures = {}
+    futures, local = {}, {}
     for strategy, scores in found.items():
         movie_ids = [movie_id for movie_id, _ in ranked if movie_id in scores]
-        if movie_ids:
+        if movie_ids and parameters["stored"] is not None and strategy in ("collaborative", "popular"):
+            local[strategy] = movie_ids
+        elif movie_ids:
             futures[strategy] = _POOL.submit(_strategy_reasons, graph, strategy, parameters, movie_ids)
-    explained = {strategy: future.result() for strategy, future in futures.items()}
+    explained = {
+        strategy: _stored_reasons(parameters["stored"], strategy, movie_ids, details.result())
+        for strategy, movie_ids in local.items()
+    }
+    explained |= {strategy: future.result() for strategy, future in futures.items()}
     personal = [name for name in HYBRID_WEIGHTS if name in explained and name != "popular"]
     reason_lists = {}
     for movie_id, _ in ranked:
@@ -207,6 +233,20 @@ def _reasons(graph: Graph, parameters: dict, found: dict, ranked: list[tuple[int
             texts = list(explained["popular"].get(movie_id, []))
         reason_lists[movie_id] = texts
     return reason_lists
+
+
+def _stored_reasons(stored: dict, strategy: str, movie_ids: list[int], details: dict[int, dict]) -> dict[int, list[str]]:
+    """Collaborative or popular reasons from the stored lists and the movie rows, without a query."""
+    if strategy == "popular":
+        return {
+            movie_id: reasons.popular_reasons(details[movie_id])
+            for movie_id in movie_ids
+            if details[movie_id]["rating_count"]
+        }
+    return {
+        movie_id: reasons.precomputed_reasons([{"title": details[seed]["title"]} for seed in seeds])
+        for movie_id, seeds in _stored_evidence(stored["collaborative"], movie_ids).items()
+    }
 
 
 def _strategy_reasons(graph: Graph, strategy: str, parameters: dict, movie_ids: list[int]) -> dict[int, list[str]]:
@@ -233,14 +273,39 @@ def _strategy_reasons(graph: Graph, strategy: str, parameters: dict, movie_ids: 
     return _explain(rows, explain)
 
 
+def _evidence_ids(parameters: dict, ranked: list[tuple[int, float]]) -> list[int]:
+    """Ids of the rated movies that the stored collaborative evidence names for the ranked movies."""
+    if parameters["stored"] is None:
+        return []
+    behind = _stored_evidence(parameters["stored"]["collaborative"], [movie_id for movie_id, _ in ranked])
+    return sorted({seed for seeds in behind.values() for seed in seeds})
+
+
+def _stored_evidence(stored: dict, movie_ids: list[int]) -> dict[int, list[int]]:
+    """The stored evidence ids of each of ``movie_ids`` that is in the user's collaborative list."""
+    position = {movie_id: index for index, movie_id in enumerate(stored["ids"])}
+    evidence = stored["evidence"]
+    return {
+        movie_id: [seed for seed in evidence[position[movie_id] * EVIDENCE_LIMIT :][:EVIDENCE_LIMIT] if seed >= 0]
+        for movie_id in movie_ids
+        if movie_id in position
+    }
+
+
 def _explain(rows: list[dict], explain) -> dict[int, list[str]]:
     return {row["movie_id"]: explain(row["evidence"]) for row in rows}
 
 
-def _with_details(graph: Graph, ranked: list[tuple[int, float]], reason_lists: dict[int, list[str]]) -> list[Recommendation]:
-    if not ranked:
-        return []
-    details = {row["movie_id"]: row for row in graph.read("movie_details", movie_ids=[movie_id for movie_id, _ in ranked])}
+def _details(graph: Graph, movie_ids: list[int]) -> dict[int, dict]:
+    """Title, year, genres and stored rating statistics of the movies, by movie id."""
+    if not movie_ids:
+        return {}
+    return {row["movie_id"]: row for row in graph.read("movie_details", movie_ids=movie_ids)}
+
+
+def _with_details(
+    details: dict[int, dict], ranked: list[tuple[int, float]], reason_lists: dict[int, list[str]]
+) -> list[Recommendation]:
     return [
         Recommendation(
             movie_id=movie_id,

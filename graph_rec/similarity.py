@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import numpy as np
+from scipy import sparse
 
 from graph_rec.db import Graph
 
@@ -37,16 +38,28 @@ class Interactions:
 
     user_ids: np.ndarray
     movie_ids: np.ndarray
-    matrix: np.ndarray  # float64, 1.0 where the user rated the movie
+    matrix: sparse.csr_array  # float64, 1.0 where the user rated the movie
+
+    def rating_counts(self) -> np.ndarray:
+        """Number of users who rated each movie, in column order."""
+        return column_sums(self.matrix)
 
 
 def interactions_from_pairs(user_ids: np.ndarray, movie_ids: np.ndarray) -> Interactions:
-    """Build the binary matrix from parallel arrays of rated (user, movie) pairs."""
+    """Build the sparse binary matrix from parallel arrays of rated (user, movie) pairs."""
     users, user_index = np.unique(np.asarray(user_ids), return_inverse=True)
     movies, movie_index = np.unique(np.asarray(movie_ids), return_inverse=True)
-    matrix = np.zeros((len(users), len(movies)))
-    matrix[user_index, movie_index] = 1.0
+    matrix = sparse.csr_array(
+        (np.ones(len(user_index)), (user_index, movie_index)), shape=(len(users), len(movies))
+    )
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
     return Interactions(users, movies, matrix)
+
+
+def column_sums(matrix) -> np.ndarray:
+    """Sum each column of a dense or sparse matrix into a flat float array."""
+    return np.asarray(matrix.sum(axis=0), dtype=float).ravel()
 
 
 def is_up_to_date(graph: Graph, l2: float, neighbours: int, popularity_exponent: float) -> bool:
@@ -61,19 +74,24 @@ def is_up_to_date(graph: Graph, l2: float, neighbours: int, popularity_exponent:
 
 def read_interactions(graph: Graph) -> Interactions:
     """Read every RATED pair of the graph into a binary matrix."""
-    rows = graph.read("rated_pairs")
-    if not rows:
+    pairs = graph.read_columns("rated_pairs", columns={"user_id": "int64", "movie_id": "int64"})
+    if not len(pairs["user_id"]):
         raise ValueError("the graph has no ratings: load a data set before computing similarities")
-    user_ids = np.fromiter((row["user_id"] for row in rows), dtype=np.int64, count=len(rows))
-    movie_ids = np.fromiter((row["movie_id"] for row in rows), dtype=np.int64, count=len(rows))
-    return interactions_from_pairs(user_ids, movie_ids)
+    return interactions_from_pairs(pairs["user_id"], pairs["movie_id"])
 
 
-def ease_weights(matrix: np.ndarray, l2: float) -> np.ndarray:
-    """Compute the EASE weight matrix B (movies by movies, zero diagonal) for an l2 penalty above 0."""
+def ease_weights(matrix, l2: float) -> np.ndarray:
+    """Compute the EASE weight matrix B (movies by movies, zero diagonal) for an l2 penalty above 0.
+
+    ``matrix`` is the dense or sparse binary user-by-movie matrix. B is dense, so memory grows
+    with the square of the number of movies: 0.8 GB at 10,000 movies.
+    """
     if l2 <= 0:
         raise ValueError(f"l2 must be above 0, got {l2}")
     gram = matrix.T @ matrix
+    if sparse.issparse(gram):
+        gram = gram.toarray()
+    gram = np.asarray(gram, dtype=float)
     gram[np.diag_indices_from(gram)] += l2
     inverse = np.linalg.inv(gram)
     weights = -inverse / np.diag(inverse)
@@ -100,17 +118,21 @@ def popularity_scaled(weights: np.ndarray, rating_counts: np.ndarray, exponent: 
     return weights / (rating_counts + 1.0)[None, :] ** exponent
 
 
-def served_weights(matrix: np.ndarray, l2: float, neighbours: int, popularity_exponent: float) -> np.ndarray:
+def served_weights(matrix, l2: float, neighbours: int, popularity_exponent: float) -> np.ndarray:
     """Compute the weights exactly as they are stored: EASE, truncated, then scaled by popularity."""
     kept = truncate(ease_weights(matrix, l2), neighbours)
-    return popularity_scaled(kept, matrix.sum(axis=0), popularity_exponent)
+    return popularity_scaled(kept, column_sums(matrix), popularity_exponent)
 
 
-def neighbour_rows(weights: np.ndarray, movie_ids: np.ndarray) -> list[dict]:
-    """Turn each row's non-zero weights, largest first, into rows for the SIMILAR write query."""
+def neighbour_rows(weights: np.ndarray, movie_ids: np.ndarray, offset: int = 0) -> list[dict]:
+    """Turn each row's non-zero weights, largest first, into rows for the SIMILAR write query.
+
+    Row i of ``weights`` belongs to movie ``movie_ids[offset + i]``; columns cover all of ``movie_ids``.
+    """
     rows = []
-    for index, movie_id in enumerate(movie_ids):
-        row = weights[index]
+    for position, row in enumerate(weights):
+        index = offset + position
+        movie_id = movie_ids[index]
         nonzero = np.flatnonzero(row)
         ordered = nonzero[np.argsort(-row[nonzero], kind="stable")]
         kept = [{"movie_id": int(movie_ids[j]), "weight": float(row[j])} for j in ordered if j != index]
@@ -124,40 +146,62 @@ def precompute_similarities(
     neighbours: int = DEFAULT_NEIGHBOURS,
     popularity_exponent: float = DEFAULT_POPULARITY_EXPONENT,
 ) -> dict:
-    """Compute EASE weights from the graph's ratings and replace its SIMILAR relationships; return a summary."""
+    """Compute EASE weights from the graph's ratings and replace its SIMILAR relationships; return a summary.
+
+    ``graph_rec.precompute.precompute`` does this and also stores each user's candidate lists.
+    """
     started = time.perf_counter()
     interactions = read_interactions(graph)
+    weights = compute_weights(interactions, l2, neighbours, popularity_exponent)
+    computed = time.perf_counter()
+    relationships = store_similarities(graph, interactions, weights)
+    store_metadata(graph, interactions, l2, neighbours, popularity_exponent)
+    finished = time.perf_counter()
+    return {
+        "method": "ease",
+        "l2": l2,
+        "neighbours": neighbours,
+        "popularity_exponent": popularity_exponent,
+        "movies": len(interactions.movie_ids),
+        "relationships": relationships,
+        "compute_seconds": round(computed - started, 2),
+        "write_seconds": round(finished - computed, 2),
+    }
+
+
+def compute_weights(interactions: Interactions, l2: float, neighbours: int, popularity_exponent: float) -> np.ndarray:
+    """Compute the weights to store, logging the size of the problem."""
     logger.info(
         "computing EASE weights for %d movies from %d users (l2=%s)",
         len(interactions.movie_ids), len(interactions.user_ids), l2,
     )
-    weights = served_weights(interactions.matrix, l2, neighbours, popularity_exponent)
-    rows = neighbour_rows(weights, interactions.movie_ids)
-    computed = time.perf_counter()
+    return served_weights(interactions.matrix, l2, neighbours, popularity_exponent)
 
+
+def store_similarities(graph: Graph, interactions: Interactions, weights: np.ndarray) -> int:
+    """Replace the SIMILAR relationships of every rated movie with ``weights``; return how many were written."""
+    started = time.perf_counter()
     graph.write("load/similar_reset", movie_ids=[int(movie_id) for movie_id in interactions.movie_ids])
-    batches = (rows[start : start + BATCH_SIZE] for start in range(0, len(rows), BATCH_SIZE))
-    graph.write_batches("load/similar", batches)
-    relationships = sum(len(row["neighbours"]) for row in rows)
+    relationships = 0
+    for start in range(0, len(interactions.movie_ids), BATCH_SIZE):
+        rows = neighbour_rows(weights[start : start + BATCH_SIZE], interactions.movie_ids, offset=start)
+        graph.write("load/similar", rows=rows)
+        relationships += sum(len(row["neighbours"]) for row in rows)
+    logger.info("stored %d SIMILAR relationships in %.1f s", relationships, time.perf_counter() - started)
+    return relationships
+
+
+def store_metadata(
+    graph: Graph, interactions: Interactions, l2: float, neighbours: int, popularity_exponent: float
+) -> None:
+    """Record the parameters and the rating count on the Precompute node; written last, it marks the data complete."""
     graph.write(
         "load/similar_metadata",
         method="ease",
         l2=float(l2),
         neighbours=neighbours,
         popularity_exponent=float(popularity_exponent),
-        movies=len(rows),
+        movies=len(interactions.movie_ids),
         ratings=int(interactions.matrix.sum()),
         computed_at=datetime.now(timezone.utc),
     )
-    finished = time.perf_counter()
-    logger.info("stored %d SIMILAR relationships in %.1f s", relationships, finished - computed)
-    return {
-        "method": "ease",
-        "l2": l2,
-        "neighbours": neighbours,
-        "popularity_exponent": popularity_exponent,
-        "movies": len(rows),
-        "relationships": relationships,
-        "compute_seconds": round(computed - started, 2),
-        "write_seconds": round(finished - computed, 2),
-    }

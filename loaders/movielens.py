@@ -9,11 +9,14 @@ This module also contains the CSV reading and column checks that ``loaders.credi
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import logging
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +44,9 @@ NO_GENRES = "(no genres listed)"
 UNKNOWN_MOVIE = "movieId not in MovieLens movies.csv"
 EMPTY_TAG = "empty tag"
 REPEATED_TAG = "repeats the userId, movieId and tag of an earlier line"
+
+# Rows of ratings.csv held in memory at a time by ``scan_ratings`` and ``RatingsFile.chunks``.
+DEFAULT_CHUNK_ROWS = 100_000
 
 FIX_VALUE = "Correct the value or delete the line, then run the load again"
 
@@ -74,12 +80,13 @@ class FileReport:
 
 @dataclass(frozen=True)
 class CsvTable:
-    """The rows of one CSV file as text columns, with the file line on which each row starts."""
+    """The rows of one CSV file, or of one chunk of it, as text columns, with the file line on which each row starts."""
 
     path: Path
     header: list[str]
     frame: pd.DataFrame
     lines: np.ndarray
+    whole_file: bool = True
 
     def line_of(self, row: int) -> int:
         """Return the 1-based file line of data row ``row``, counting the header as line 1."""
@@ -96,26 +103,35 @@ class MovieLensData:
     """Validated MovieLens tables with typed columns and the report of each file read.
 
     ``movies`` has movie_id, title, year (nullable), genres (list), imdb_id and tmdb_id (None
-    when absent). ``ratings`` has user_id, movie_id, rating and timestamp. ``tags`` has
-    user_id, movie_id, tag and timestamp, and is empty when the directory has no tags.csv.
+    when absent). ``ratings`` has user_id, movie_id, rating and timestamp, or is a
+    ``RatingsFile`` to read in chunks when the data was read with ``stream_ratings=True``.
+    ``tags`` has user_id, movie_id, tag and timestamp, and is empty when the directory has no
+    tags.csv.
     """
 
     directory: Path
     movies: pd.DataFrame
-    ratings: pd.DataFrame
+    ratings: pd.DataFrame | RatingsFile
     tags: pd.DataFrame
     reports: list[FileReport]
 
 
-def read_movielens(directory: str | Path) -> MovieLensData:
-    """Read and validate every MovieLens file in ``directory``, raising InputFileError on the first problem."""
+def read_movielens(directory: str | Path, *, stream_ratings: bool = False) -> MovieLensData:
+    """Read and validate every MovieLens file in ``directory``, raising InputFileError on the first problem.
+
+    With ``stream_ratings``, ratings.csv is validated in chunks and ``ratings`` is a
+    ``RatingsFile``, so memory does not grow with the number of ratings.
+    """
     directory = Path(directory)
     _check_directory(directory)
 
     movies, movies_report = read_movies(directory / MOVIES_FILE)
     movie_ids = set(movies["movie_id"].tolist())
     links, links_report = read_links(directory / LINKS_FILE, movie_ids)
-    ratings, ratings_report = read_ratings(directory / RATINGS_FILE, movie_ids)
+    if stream_ratings:
+        ratings, ratings_report = scan_ratings(directory / RATINGS_FILE, movie_ids, DEFAULT_CHUNK_ROWS)
+    else:
+        ratings, ratings_report = read_ratings(directory / RATINGS_FILE, movie_ids)
     reports = [movies_report, links_report, ratings_report]
 
     tags_path = directory / TAGS_FILE
@@ -165,9 +181,92 @@ def read_links(path: Path, movie_ids: Collection[int]) -> tuple[pd.DataFrame, Fi
 
 
 def read_ratings(path: Path, movie_ids: Collection[int]) -> tuple[pd.DataFrame, FileReport]:
-    """Read ratings.csv, rejecting repeated (userId, movieId) pairs and skipping unknown movies."""
-    table = read_csv_table(path, RATINGS_COLUMNS)
-    ratings = pd.DataFrame(
+    """Read ratings.csv into memory, rejecting repeated (userId, movieId) pairs and skipping unknown movies."""
+    report = FileReport(path, 0)
+    frames = list(_validated_ratings(path, movie_ids, None, report))
+    return frames[0], report
+
+
+def scan_ratings(
+    path: Path, movie_ids: Collection[int], chunk_rows: int = DEFAULT_CHUNK_ROWS
+) -> tuple[RatingsFile, FileReport]:
+    """Validate ratings.csv chunk by chunk and return a handle to read its kept rows again.
+
+    Only one chunk of rows and the sets of user and movie ids are in memory at a time, unless
+    the file is not grouped by user (see ``_RatingPairs``).
+    """
+    stamp = _file_stamp(path)
+    report = FileReport(path, 0)
+    user_ids: set[int] = set()
+    rows = 0
+    for ratings in _validated_ratings(path, movie_ids, chunk_rows, report):
+        user_ids.update(ratings["user_id"].unique().tolist())
+        rows += len(ratings)
+    ratings_file = RatingsFile(
+        path, np.fromiter(movie_ids, dtype=np.int64), np.array(sorted(user_ids), dtype=np.int64), rows, chunk_rows, stamp
+    )
+    logger.info("validated %d ratings by %d users in %s", rows, len(user_ids), path)
+    return ratings_file, report
+
+
+@dataclass(frozen=True)
+class RatingsFile:
+    """A ratings.csv that passed ``scan_ratings``, to read again in chunks when writing.
+
+    ``user_ids`` (sorted) are the users with at least one rating of a known movie, and ``rows``
+    counts those ratings. ``stamp`` is the file's size and modification time at validation.
+    """
+
+    path: Path
+    movie_ids: np.ndarray
+    user_ids: np.ndarray
+    rows: int
+    chunk_rows: int
+    stamp: tuple[int, int]
+
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        """Yield the ratings of known movies chunk by chunk, with the columns of ``read_ratings``.
+
+        Raises InputFileError before the first chunk if the file changed since validation.
+        """
+        if _file_stamp(self.path) != self.stamp:
+            raise InputFileError(
+                self.path, "the file changed after it was validated", "Run the load again, and do not edit the file during the load"
+            )
+        for table in iter_csv_tables(self.path, RATINGS_COLUMNS, self.chunk_rows):
+            ratings = _parse_ratings_table(table)
+            yield ratings[ratings["movie_id"].isin(self.movie_ids)]
+
+
+def _file_stamp(path: Path) -> tuple[int, int]:
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise InputFileError(path, f"cannot be read ({error.strerror})", "Check the path and the file's permissions") from None
+    return status.st_size, status.st_mtime_ns
+
+
+def _validated_ratings(
+    path: Path, movie_ids: Collection[int], chunk_rows: int | None, report: FileReport
+) -> Iterator[pd.DataFrame]:
+    """Yield the ratings of known movies chunk by chunk, counting rows read and skipped in ``report``.
+
+    The checks that span chunks end only after the last chunk, so a caller must consume every
+    chunk before it writes anything.
+    """
+    known = np.fromiter(movie_ids, dtype=np.int64)
+    pairs = _RatingPairs(path)
+    for table in iter_csv_tables(path, RATINGS_COLUMNS, chunk_rows):
+        ratings = _parse_ratings_table(table)
+        pairs.check(table, ratings)
+        report.rows_read += len(ratings)
+        yield drop_unknown_movies(ratings, known, report)
+        logger.debug("validated %d rows of %s", report.rows_read, path)
+    pairs.finish(chunk_rows)
+
+
+def _parse_ratings_table(table: CsvTable) -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "user_id": parse_positive_ids(table, "userId"),
             "movie_id": parse_positive_ids(table, "movieId"),
@@ -175,9 +274,111 @@ def read_ratings(path: Path, movie_ids: Collection[int]) -> tuple[pd.DataFrame, 
             "timestamp": parse_timestamps(table, "timestamp"),
         }
     )
-    check_unique(table, ["userId", "movieId"])
-    report = FileReport(path, len(ratings))
-    return drop_unknown_movies(ratings, movie_ids, report), report
+
+
+class _RatingPairs:
+    """Find a (userId, movieId) pair that repeats an earlier line, across the chunks of one ratings file.
+
+    MovieLens writes each user's ratings on consecutive lines. While that holds, a repeat can
+    only fall within one chunk or hit the user that ended the previous chunk, so only that
+    user's movies are kept between chunks. When a user comes back after another user's lines,
+    ``finish`` scans the file again and compares pairs of id indexes.
+    """
+    # NOTE: that second scan holds 16 bytes per rating (key and line), so memory grows with a
+    # file that is not grouped by user. MovieLens and the synthetic generator write grouped files.
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.grouped = True
+        self.user_ids: set[int] = set()
+        self.movie_ids: set[int] = set()
+        self.last_user: int | None = None
+        # movieId -> line of each rating by last_user so far.
+        self.last_user_movies: dict[int, int] = {}
+
+    def check(self, table: CsvTable, ratings: pd.DataFrame) -> None:
+        """Raise InputFileError for the first row of ``table`` whose pair repeats an earlier one."""
+        users = ratings["user_id"].to_numpy()
+        movies = ratings["movie_id"].to_numpy()
+        self.movie_ids.update(np.unique(movies).tolist())
+        chunk_users = set(np.unique(users).tolist())
+        returning = (chunk_users & self.user_ids) - {self.last_user}
+        self.user_ids |= chunk_users
+        if returning and self.grouped:
+            self.grouped = False
+            logger.info(
+                "%s is not grouped by user (userId %d returns on a later chunk), so repeated ratings are "
+                "checked in one more pass",
+                self.path,
+                min(returning),
+            )
+        if not self.grouped or not len(users):
+            return
+
+        repeated_in_chunk = ratings.duplicated(["user_id", "movie_id"]).to_numpy()
+        repeated_earlier = (users == self.last_user) & np.isin(movies, list(self.last_user_movies))
+        repeated = repeated_in_chunk | repeated_earlier
+        if repeated.any():
+            row = int(np.flatnonzero(repeated)[0])
+            if repeated_earlier[row]:
+                first_line = self.last_user_movies[int(movies[row])]
+            else:
+                first = (users == users[row]) & (movies == movies[row])
+                first_line = table.line_of(int(np.flatnonzero(first)[0]))
+            raise _repeated_rating_error(table, row, first_line)
+        self._remember_last_user(table, users, movies)
+
+    def _remember_last_user(self, table: CsvTable, users: np.ndarray, movies: np.ndarray) -> None:
+        last_user = int(users[-1])
+        if last_user != self.last_user:
+            self.last_user = last_user
+            self.last_user_movies = {}
+        rows = np.flatnonzero(users == last_user)
+        self.last_user_movies.update(zip(movies[rows].tolist(), table.lines[rows].tolist()))
+
+    def finish(self, chunk_rows: int | None) -> None:
+        """Check the whole file again by pairs of id indexes when it was not grouped by user."""
+        if self.grouped:
+            return
+        users = np.array(sorted(self.user_ids), dtype=np.int64)
+        movies = np.array(sorted(self.movie_ids), dtype=np.int64)
+        keys, lines = [], []
+        for table in iter_csv_tables(self.path, RATINGS_COLUMNS, chunk_rows):
+            user_index = np.searchsorted(users, parse_positive_ids(table, "userId").to_numpy())
+            movie_index = np.searchsorted(movies, parse_positive_ids(table, "movieId").to_numpy())
+            keys.append(user_index * len(movies) + movie_index)
+            lines.append(table.lines)
+        all_keys = np.concatenate(keys)
+        all_lines = np.concatenate(lines)
+
+        order = np.argsort(all_keys, kind="stable")
+        sorted_keys = all_keys[order]
+        repeats = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1]) + 1
+        if not len(repeats):
+            return
+        # The stable sort keeps file order within equal keys, so order[repeats] are the later lines.
+        row = int(order[repeats].min())
+        first = int(np.flatnonzero(all_keys == all_keys[row])[0])
+        user_id = int(users[all_keys[row] // len(movies)])
+        movie_id = int(movies[all_keys[row] % len(movies)])
+        raise InputFileError(
+            self.path,
+            f"duplicate userId {user_id} and movieId {movie_id}, first seen on line {all_lines[first]}",
+            f"Delete one of the lines {all_lines[first]} and {all_lines[row]}, then run the load again",
+            line=int(all_lines[row]),
+            column="movieId",
+            value=str(movie_id),
+        )
+
+
+def _repeated_rating_error(table: CsvTable, row: int, first_line: int) -> InputFileError:
+    key_text = " and ".join(f"{name} {table.frame.at[row, name]}" for name in ("userId", "movieId"))
+    return table.error(
+        row,
+        "movieId",
+        f"duplicate {key_text}, first seen on line {first_line}",
+        f"Delete one of the lines {first_line} and {table.line_of(row)}, then run the load again",
+    )
 
 
 def read_tags(path: Path, movie_ids: Collection[int]) -> tuple[pd.DataFrame, FileReport]:
@@ -233,20 +434,68 @@ def read_csv_table(path: Path, columns: Sequence[str]) -> CsvTable:
     values, can drop extra fields silently, and counts records rather than file lines.
     pandas then stores the columns, and the parse_* functions convert them to their types.
     """
-    text = _decode_utf8(path, _read_bytes(path))
-    records, lines = _split_records(path, text)
-    if not records:
-        raise InputFileError(
-            path, "the file is empty", f"Write the header line {','.join(columns)} and the data rows", line=1
-        )
+    return next(iter_csv_tables(path, columns))
 
-    header = records[0]
-    positions = _column_positions(path, header, columns)
-    rows = records[1:]
-    _check_field_counts(path, header, rows, lines[1:])
 
-    frame = pd.DataFrame({name: [row[index] for row in rows] for name, index in positions.items()}, dtype="str")
-    return CsvTable(path, header, frame, np.asarray(lines[1:], dtype=np.int64))
+def iter_csv_tables(path: Path, columns: Sequence[str], chunk_rows: int | None = None) -> Iterator[CsvTable]:
+    """Read a UTF-8 CSV file as tables of at most ``chunk_rows`` rows each, or one table when it is None.
+
+    Only one chunk of rows is in memory at a time. Each chunk is checked as ``read_csv_table``
+    checks a whole file: encoding and quoting first, then the header, then the field counts.
+    Even a file with a header and no rows yields one table.
+    """
+    if chunk_rows is not None and chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be at least 1, got {chunk_rows}")
+    with _open_text(path) as file:
+        records = _numbered_records(path, csv.reader(file, strict=True))
+        # The first chunk is read before the header is checked, so that an encoding or quoting
+        # error in it is reported first, as it is for a whole file.
+        rows, lines = _next_records(records, None if chunk_rows is None else chunk_rows + 1)
+        if not rows:
+            raise InputFileError(
+                path, "the file is empty", f"Write the header line {','.join(columns)} and the data rows", line=1
+            )
+        header = rows.pop(0)
+        lines.pop(0)
+        positions = _column_positions(path, header, columns)
+        whole_file = chunk_rows is None or len(rows) < chunk_rows
+
+        while True:
+            _check_field_counts(path, header, rows, lines)
+            frame = pd.DataFrame({name: [row[index] for row in rows] for name, index in positions.items()}, dtype="str")
+            yield CsvTable(path, header, frame, np.asarray(lines, dtype=np.int64), whole_file=whole_file)
+            if chunk_rows is None or len(rows) < chunk_rows:
+                return
+            rows, lines = _next_records(records, chunk_rows)
+            if not rows:
+                return
+            whole_file = False
+
+
+def _next_records(records: Iterator[tuple[list[str], int]], count: int | None) -> tuple[list[list[str]], list[int]]:
+    """Take up to ``count`` records, or all that are left when ``count`` is None."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for record, line in itertools.islice(records, count):
+        rows.append(record)
+        lines.append(line)
+    return rows, lines
+
+
+@contextmanager
+def _open_text(path: Path) -> Iterator[io.TextIOWrapper]:
+    try:
+        binary = path.open("rb")
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found", "Check the path and the file name") from None
+    except IsADirectoryError:
+        raise InputFileError(path, "is a directory, not a file", "Give the path of the CSV file") from None
+    except OSError as error:
+        raise InputFileError(path, f"cannot be read ({error.strerror})", "Check the file's permissions") from None
+    # utf-8-sig drops the byte order mark that some spreadsheet programs write. newline=""
+    # leaves line endings to the csv module, which splits at \n, \r\n and \r.
+    with io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
+        yield text
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -260,33 +509,57 @@ def _read_bytes(path: Path) -> bytes:
         raise InputFileError(path, f"cannot be read ({error.strerror})", "Check the file's permissions") from None
 
 
-def _decode_utf8(path: Path, data: bytes) -> str:
+def _numbered_records(path: Path, reader) -> Iterator[tuple[list[str], int]]:
+    """Yield each non-empty CSV record with the line on which it starts."""
+    end = 0
     try:
-        # utf-8-sig drops the byte order mark that some spreadsheet programs write.
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise _encoding_error(path, data, error) from None
+        for record in reader:
+            start = end + 1
+            end = reader.line_num
+            if record:
+                yield record, start
+    except csv.Error as error:
+        raise InputFileError(
+            path,
+            f"invalid CSV: {error}",
+            'Check the quotes on this line: a quoted value must end with a quote, and a quote inside it is written ""',
+            line=end + 1,
+        ) from None
+    except UnicodeDecodeError:
+        # The decoder reports offsets within its read buffer, so the file is scanned again by line.
+        raise _find_encoding_error(path) from None
 
 
-def _encoding_error(path: Path, data: bytes, error: UnicodeDecodeError) -> InputFileError:
-    """Describe the first byte that is not UTF-8, with its line, column and the value around it."""
-    # The offsets in the error count from the end of a byte order mark, if the file has one.
-    data = error.object
-    line = data.count(b"\n", 0, error.start) + 1
-    line_start = data.rfind(b"\n", 0, error.start) + 1
-    line_end = data.find(b"\n", error.start)
-    line_text = data[line_start : len(data) if line_end < 0 else line_end].decode("utf-8", "backslashreplace")
-    line_text = line_text.rstrip("\r")
+def _find_encoding_error(path: Path) -> InputFileError:
+    """Find the first line that is not UTF-8 and describe its first bad byte."""
+    with path.open("rb") as file:
+        header = b""
+        for line, data in enumerate(file, start=1):
+            if line == 1:
+                data = data.removeprefix(codecs.BOM_UTF8)
+                header = data
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return _encoding_error(path, line, data.rstrip(b"\r\n"), error, header)
+    raise AssertionError(f"{path} decoded as UTF-8 line by line but not as a whole")
+
+
+def _encoding_error(
+    path: Path, line: int, data: bytes, error: UnicodeDecodeError, header: bytes
+) -> InputFileError:
+    """Describe the first byte that is not UTF-8 in line ``line`` (``data``), with its column and value."""
+    line_text = data.decode("utf-8", "backslashreplace")
 
     # The bytes before the bad one decoded cleanly, so they show which field it is in.
-    field_index = _count_separators(data[line_start : error.start].decode("utf-8", "replace"))
+    field_index = _count_separators(data[: error.start].decode("utf-8", "replace"))
     fields = next(csv.reader([line_text]), [])
     value = fields[field_index] if field_index < len(fields) else line_text
 
     column = None
     if line > 1:
-        header = next(csv.reader([data[: data.find(b"\n")].decode("utf-8-sig", "replace").rstrip("\r")]), [])
-        column = header[field_index] if field_index < len(header) else None
+        header_fields = next(csv.reader([header.decode("utf-8", "replace").rstrip("\r\n")]), [])
+        column = header_fields[field_index] if field_index < len(header_fields) else None
 
     bad_bytes = " ".join(f"0x{byte:02X}" for byte in data[error.start : error.end])
     return InputFileError(
@@ -310,29 +583,6 @@ def _count_separators(text: str) -> int:
         elif character == "," and not quoted:
             count += 1
     return count
-
-
-def _split_records(path: Path, text: str) -> tuple[list[list[str]], list[int]]:
-    """Split CSV text into records and the line on which each starts, skipping empty lines."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[list[str]] = []
-    lines: list[int] = []
-    end = 0
-    try:
-        for record in reader:
-            start = end + 1
-            end = reader.line_num
-            if record:
-                records.append(record)
-                lines.append(start)
-    except csv.Error as error:
-        raise InputFileError(
-            path,
-            f"invalid CSV: {error}",
-            'Check the quotes on this line: a quoted value must end with a quote, and a quote inside it is written ""',
-            line=end + 1,
-        ) from None
-    return records, lines
 
 
 def _column_positions(path: Path, header: list[str], columns: Sequence[str]) -> dict[str, int]:
@@ -452,8 +702,10 @@ def reject_invalid(table: CsvTable, column: str, invalid: pd.Series, problem: st
     count = int(invalid.sum())
     row = int(np.flatnonzero(invalid.to_numpy())[0])
     text = problem.format(column=column, value=str(table.frame.at[row, column]))
-    if count > 1:
+    if count > 1 and table.whole_file:
         text += f" (the first of {count} invalid values in this column)"
+    elif count > 1:
+        text += f" (the first of {count} invalid values in this column on lines {table.lines[0]} to {table.lines[-1]})"
     raise table.error(row, column, text)
 
 

@@ -23,3 +23,8 @@ def batches_with_progress(
             batch = rows[start : start + batch_size]
             yield batch
             bar.update(len(batch))
+
+
+def progress_bar(total: int, description: str, show: bool = True) -> tqdm:
+    """Create a bar on stderr for ``total`` rows that the caller advances; drawn only when stderr is a terminal."""
+    return tqdm(total=total, desc=description, unit=" rows", file=sys.stderr, disable=None if show else True)

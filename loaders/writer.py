@@ -1,8 +1,10 @@
 """Write validated MovieLens and cast-and-crew data into the graph, and summarise the load.
 
 ``load_movielens`` reads and validates every input file before its first write, then creates
-the schema and writes each file in batches of one write transaction each. Every load query
-uses MERGE, so loading the same files again leaves the counts unchanged.
+the schema and writes each file in batches of one write transaction each. ratings.csv is
+validated and written chunk by chunk, so its rows are never all in memory. Every load query
+uses MERGE, except ratings into a graph without ratings (see ``loaders.rating_writer``), so
+loading the same files again leaves the counts unchanged.
 
 A graph contains one data set, recorded as a ``(:Dataset {name})`` node. ``claim_dataset``
 raises ``DatasetConflictError`` before the first write when a load would add a second one.
@@ -18,12 +20,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from graph_rec.db import Graph, read_statements
 from loaders.credits import CreditsData, read_credits
-from loaders.movielens import FileReport, MovieLensData, read_movielens
+from loaders.movielens import DEFAULT_CHUNK_ROWS, FileReport, MovieLensData, RatingsFile, read_movielens
 from loaders.progress import batches_with_progress
+from loaders.rating_writer import frame_chunks, write_ratings
 
 logger = logging.getLogger(__name__)
 
@@ -243,7 +247,7 @@ def load_movielens(
     """
     check_batch_size(batch_size)
     started = time.perf_counter()
-    movielens, credits = read_inputs(directory, credits_path)
+    movielens, credits = read_inputs(directory, credits_path, stream_ratings=True)
     validate_seconds = time.perf_counter() - started
 
     summary = write_movielens(graph, movielens, credits, batch_size=batch_size, show_progress=show_progress)
@@ -267,10 +271,13 @@ def write_movielens(
     ``ratings``, when given, is a subset of the rows of ``movielens_data.ratings`` (for example
     the training part of a split) to write in place of all ratings. Movies, links, tags and
     credits are always written whole. Ratings already in the graph stay there. Raises
-    ValueError for a ``ratings`` frame that is not such a subset, and DatasetConflictError if
-    the graph contains another data set, both before any write.
+    ValueError for a ``ratings`` frame that is not such a subset, or for any ``ratings`` when
+    ``movielens_data`` was read with ``stream_ratings=True``, and DatasetConflictError if the
+    graph contains another data set, all before any write.
     """
     check_batch_size(batch_size)
+    if ratings is not None and isinstance(movielens_data.ratings, RatingsFile):
+        raise ValueError("a ratings subset needs the ratings in memory: read the data with stream_ratings=False")
     if ratings is not None:
         check_ratings_subset(ratings, movielens_data.ratings)
         movielens_data = dataclasses.replace(movielens_data, ratings=ratings[list(movielens_data.ratings.columns)])
@@ -294,9 +301,14 @@ def write_movielens(
     return summary
 
 
-def read_inputs(directory: str | Path, credits_path: str | Path | None) -> tuple[MovieLensData, CreditsData | None]:
-    """Read and validate every input file, raising InputFileError for the first invalid one."""
-    movielens = read_movielens(directory)
+def read_inputs(
+    directory: str | Path, credits_path: str | Path | None, *, stream_ratings: bool = False
+) -> tuple[MovieLensData, CreditsData | None]:
+    """Read and validate every input file, raising InputFileError for the first invalid one.
+
+    ``stream_ratings`` is passed to ``read_movielens``.
+    """
+    movielens = read_movielens(directory, stream_ratings=stream_ratings)
     if credits_path is None:
         return movielens, None
     movie_ids = set(movielens.movies["movie_id"].tolist())
@@ -307,7 +319,7 @@ def _write_movielens(writer: "_BatchWriter", data: MovieLensData) -> None:
     """Write movies with their links and genres, then ratings, then tags."""
     directory = data.directory
     writer.write("movies", data.movies, directory / "movies.csv")
-    writer.write("ratings", data.ratings, directory / "ratings.csv")
+    writer.write_ratings(data.ratings, directory / "ratings.csv")
     if data.tags.empty:
         logger.info("no tags to write from %s", directory)
     else:
@@ -351,6 +363,18 @@ class _BatchWriter:
             written = self.graph.write_batches(f"load/{step}", batches)
         self.summary.rows_written[step] = written
         logger.info("wrote %d rows from %s with load/%s in %.1f s", written, source, step, self.summary.seconds[step])
+
+    def write_ratings(self, ratings: pd.DataFrame | RatingsFile, source: Path) -> None:
+        """Write a ratings frame or a validated ratings file chunk by chunk, users first."""
+        if isinstance(ratings, RatingsFile):
+            chunks, user_ids, total = ratings.chunks(), ratings.user_ids, ratings.rows
+        else:
+            chunks = frame_chunks(ratings, DEFAULT_CHUNK_ROWS)
+            user_ids, total = np.sort(ratings["user_id"].unique()), len(ratings)
+        with _measure(self.summary, "ratings"):
+            written = write_ratings(self.graph, chunks, user_ids, total, source, self.batch_size, self.show_progress)
+        self.summary.rows_written["ratings"] = written
+        logger.info("wrote %d ratings from %s in %.1f s", written, source, self.summary.seconds["ratings"])
 
 
 @contextmanager

@@ -1,6 +1,14 @@
-// Whether a user exists, how many movies they rated, and whether precomputed SIMILAR weights exist.
+// Whether a user exists, how many movies they rated, whether precomputed SIMILAR weights
+// exist, and the user's precomputed candidate lists while they still match the user's
+// rating count (null otherwise, and then a request runs the live queries).
 //   :param {user_id: 1}
 MATCH (u:User {user_id: $user_id})
+WITH u, COUNT { (u)-[:RATED]->() } AS rating_count
 RETURN u.user_id AS user_id,
-       COUNT { (u)-[:RATED]->() } AS rating_count,
-       EXISTS { MATCH (:Precompute {name: 'similar'}) } AS has_similarities;
+       rating_count,
+       EXISTS { MATCH (:Precompute {name: 'similar'}) } AS has_similarities,
+       CASE WHEN u.candidates_rating_count = rating_count THEN {
+         collaborative: {ids: u.collaborative_ids, scores: u.collaborative_scores, evidence: u.collaborative_evidence},
+         content: {ids: u.content_ids, scores: u.content_scores},
+         popular: {ids: u.popular_ids, scores: u.popular_scores}
+       } END AS candidates;

@@ -38,7 +38,7 @@ def test_interactions_from_pairs_ids_sorted():
     interactions = interactions_from_pairs(np.array([7, 3, 7]), np.array([20, 10, 10]))
     assert interactions.user_ids.tolist() == [3, 7]
     assert interactions.movie_ids.tolist() == [10, 20]
-    assert interactions.matrix.tolist() == [[1.0, 0.0], [1.0, 1.0]]
+    assert interactions.matrix.toarray().tolist() == [[1.0, 0.0], [1.0, 1.0]]
 
 
 def test_truncate_keeps_largest_absolute_weights():
@@ -74,7 +74,7 @@ def test_precomputed_scores_match_batch_formula(graph):
 
     assert summary["movies"] == 5
     for row, user_id in enumerate(interactions.user_ids):
-        expected_scores = interactions.matrix[row] @ weights
+        expected_scores = interactions.matrix.toarray()[row] @ weights
         items = recommend(graph, int(user_id), k=10, strategy="collaborative")
         for item in items:
             if item.reasons[-1].startswith("added because"):

@@ -52,6 +52,15 @@ def get_graph() -> Graph:
     return graph
 
 
+def discard_inherited_graph(app: Flask) -> Graph | None:
+    """Remove a Graph that a forked worker inherited, so that its first request creates the worker's own.
+
+    The inherited driver is left open because closing it would send on sockets that the parent
+    process still owns. Returns the removed Graph, or None when there was none.
+    """
+    return app.extensions.pop(GRAPH_KEY, None)
+
+
 def error_response(status: int, message: str):
     return jsonify({"error": {"status": status, "message": message}}), status
 

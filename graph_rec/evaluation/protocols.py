@@ -30,7 +30,8 @@ from graph_rec.evaluation.runner import (
 from graph_rec.evaluation.splits import stratified_split, validation_split
 from graph_rec.evaluation.tuning import choose_ease, choose_hybrid_weights
 from graph_rec.recommend import HYBRID_WEIGHTS, MAX_K, STRATEGIES, strategy_scores
-from graph_rec.similarity import DEFAULT_NEIGHBOURS, precompute_similarities
+from graph_rec.precompute import precompute
+from graph_rec.similarity import DEFAULT_NEIGHBOURS
 
 logger = logging.getLogger(__name__)
 
@@ -67,13 +68,13 @@ def ml100k_standard(directory: Path, k: int = 10, strategies=STRATEGIES) -> Prot
 
     with temporary_graph("ml100k") as graph:
         write_ml100k(graph, data, ratings=fit, show_progress=False)
-        precompute_similarities(graph, l2=l2, popularity_exponent=exponent)
+        precompute(graph, l2=l2, popularity_exponent=exponent)
         validation_relevant = relevant_by_user(validation)
         weights, weights_ndcg = _tune_hybrid(graph, validation_relevant, k)
 
         # Adding the validation rows completes the training part; the weights are recomputed on it.
         write_ml100k(graph, data, ratings=validation, show_progress=False)
-        precompute_similarities(graph, l2=l2, popularity_exponent=exponent)
+        precompute(graph, l2=l2, popularity_exponent=exponent)
         relevant = relevant_by_user(test)
         for strategy in strategies:
             result.results.append(

@@ -36,15 +36,16 @@ def choose_ease(
     """
     interactions = interactions_from_pairs(fit["user_id"].to_numpy(), fit["movie_id"].to_numpy())
     relevant = {int(user): set(map(int, movies)) for user, movies in validation.groupby("user_id")["movie_id"]}
-    rating_counts = interactions.matrix.sum(axis=0)
+    rating_counts = interactions.rating_counts()
+    matrix = interactions.matrix.toarray()  # validation sets are small enough to hold dense
 
     results = {}
     for l2 in l2_grid:
-        kept = truncate(ease_weights(interactions.matrix, l2), neighbours)
-        reachable = (interactions.matrix @ (kept != 0)) > 0
+        kept = truncate(ease_weights(matrix, l2), neighbours)
+        reachable = (matrix @ (kept != 0)) > 0
         for exponent in exponent_grid:
-            scores = interactions.matrix @ popularity_scaled(kept, rating_counts, exponent)
-            recommended = _top_unseen(scores, reachable, interactions, relevant, k)
+            scores = matrix @ popularity_scaled(kept, rating_counts, exponent)
+            recommended = _top_unseen(scores, reachable, matrix, interactions, relevant, k)
             results[(l2, exponent)] = metrics.ndcg_at_k(recommended, relevant, k)
             logger.info("validation nDCG@%d with l2=%s, exponent=%s: %.4f", k, l2, exponent, results[(l2, exponent)])
     best = max(results, key=lambda pair: (results[pair], -pair[0], -pair[1]))
@@ -52,10 +53,10 @@ def choose_ease(
 
 
 def _top_unseen(
-    scores: np.ndarray, reachable: np.ndarray, interactions, relevant: Mapping[int, set[int]], k: int
+    scores: np.ndarray, reachable: np.ndarray, matrix: np.ndarray, interactions, relevant: Mapping[int, set[int]], k: int
 ) -> dict[int, list[int]]:
     """Rank unseen movies that some SIMILAR path reaches, as the served query does."""
-    scores = np.where((interactions.matrix > 0) | ~reachable, -np.inf, scores)
+    scores = np.where((matrix > 0) | ~reachable, -np.inf, scores)
     user_row = {int(user): row for row, user in enumerate(interactions.user_ids)}
     recommended = {}
     for user in relevant:
