@@ -80,9 +80,9 @@ def run_step(arguments: list[str], environment: dict[str, str]) -> StepResult:
 
 
 def store_size_mb(home: Path) -> float:
-    """Size of the database files on disk, transaction logs included."""
-    data = home / "data"
-    return sum(path.stat().st_size for path in data.rglob("*") if path.is_file()) / 2**20
+    """Size of the store files on disk, without the transaction logs that Neo4j preallocates."""
+    stores = home / "data" / "databases"
+    return sum(path.stat().st_size for path in stores.rglob("*") if path.is_file()) / 2**20
 
 
 def measure_size(name: str, ratings: int, work_dir: Path, repeats: int, seed: int) -> dict:
