@@ -172,7 +172,7 @@ def test_served_by_waitress_end_to_end(tiny_graph, test_servers):
         NEO4J_PASSWORD=settings.neo4j_password or "",
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "graph_rec", "serve", "--port", str(port)],
+        [sys.executable, "-m", "graph_rec", "serve", "--server", "waitress", "--port", str(port)],
         cwd=PROJECT_ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,

@@ -75,3 +75,31 @@ def test_load_ml100k_then_precompute(tiny_graph, tiny_settings):
     result = run_cli(tiny_settings, "recommend", "1", "--k", "3", "--strategy", "collaborative")
     assert result.returncode == 0, result.stderr
     assert "often liked by people who liked" in result.stdout
+
+
+def test_load_reruns_stale_precompute(tiny_graph, tiny_settings, tmp_path):
+    from graph_rec.synthetic import generate
+
+    first = tmp_path / "first"
+    generate(first, users=30, movies=60, ratings=900, seed=3)
+    assert run_cli(tiny_settings, "load", "--movielens", str(first)).returncode == 0
+    assert run_cli(tiny_settings, "precompute", "--neighbours", "20").returncode == 0
+
+    # The same files plus one rating of a movie that user 1 has not rated.
+    second = tmp_path / "second"
+    second.mkdir()
+    for path in first.iterdir():
+        (second / path.name).write_bytes(path.read_bytes())
+    rated = {row["id"] for row in tiny_graph.run_text("MATCH (:User {user_id: 1})-[:RATED]->(m) RETURN m.movie_id AS id")}
+    unrated = min(set(range(1, 61)) - rated)
+    with open(second / "ratings.csv", "a") as ratings:
+        ratings.write(f"1,{unrated},4.5,1500000000\n")
+    loaded = run_cli(tiny_settings, "load", "--movielens", str(second))
+
+    assert loaded.returncode == 0, loaded.stderr
+    assert "precompute runs again" in loaded.stderr
+    profile = tiny_graph.read("user_profile", user_id=1)[0]
+    assert profile["candidates"] is not None
+    assert unrated not in profile["candidates"]["collaborative"]["ids"]
+    skipped = run_cli(tiny_settings, "load", "--movielens", str(second))
+    assert "precompute runs again" not in skipped.stderr
