@@ -1,13 +1,13 @@
 """How load, precompute, memory and request latency grow with the number of ratings.
 
-Usage: .venv/bin/python -m benchmarks.scale [--sizes 100k,1m,10m] [--repeats 30] [--work-dir DIR]
+Usage: .venv/bin/python -m benchmarks.scale [--sizes 100k,1m,10m] [--repeats 30] [--skip-load-csv] [--work-dir DIR]
 
-For each size the script generates synthetic MovieLens files (10,000 movies, users added in
-proportion to the ratings, about 143 ratings a user as in ml-latest-small), starts a Neo4j of
-its own (warmed up with one untimed LOAD CSV up to 1M ratings), and runs the product's own
-commands as a user would: ``load`` and ``precompute`` in
-child processes whose peak memory is read from the kernel. It then times the hybrid request
-for a light, a median and the heaviest user in this process. Last, it empties the database
+For each size the script generates synthetic MovieLens files: 10,000 movies, and users in
+proportion to the ratings, about 143 ratings a user as in ml-latest-small. It starts a Neo4j
+of its own, warmed up with one untimed LOAD CSV up to 1M ratings, and runs the product's own
+commands as a user would: ``load`` and ``precompute`` in child processes whose peak memory
+is read from the kernel. It then times the hybrid request in this process for the lightest
+user, the median user, and the heaviest user with at least 100 movies left to recommend. Last, it empties the database
 and loads the same ratings file with Neo4j's LOAD CSV (benchmarks.loading), so the ratings
 step of both loaders is compared on the same server and files. It prints one table row per
 size. Everything lives in a temporary folder that is deleted at the end.
@@ -27,10 +27,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.latency import percentiles, pick_users, time_strategy
+from benchmarks.latency import RATING_COUNTS, percentiles, time_strategy
 from benchmarks.loading import LOAD_CSV_VARIANTS, compare_load_csv, empty_database, time_load_csv
 from graph_rec import neo4j_server
 from graph_rec.db import Graph
+from graph_rec.recommend import MIN_CANDIDATES
 from graph_rec.settings import PROJECT_ROOT, Settings
 from graph_rec.synthetic import generate
 from loaders.writer import create_schema
@@ -102,7 +103,19 @@ def store_size_mb(home: Path) -> float:
     return sum(path.stat().st_size for path in stores.rglob("*") if path.is_file()) / 2**20
 
 
-def measure_size(name: str, ratings: int, work_dir: Path, repeats: int, seed: int) -> dict:
+def pick_users(graph: Graph) -> dict[str, tuple[int, int]]:
+    """Choose the lightest and the median user, and the heaviest with MIN_CANDIDATES movies left to recommend.
+
+    The synthetic tail of user activity reaches the whole catalogue at 10 million ratings,
+    and a user who rated every movie gets an empty list, which times nothing.
+    """
+    rows = graph.run_text(RATING_COUNTS)
+    heavy = [row for row in rows if row["ratings"] <= MOVIES - MIN_CANDIDATES][-1]
+    chosen = {"light": rows[0], "median": rows[len(rows) // 2], "heavy": heavy}
+    return {label: (row["user_id"], row["ratings"]) for label, row in chosen.items()}
+
+
+def measure_size(name: str, ratings: int, work_dir: Path, repeats: int, seed: int, with_load_csv: bool = True) -> dict:
     """Generate, load, precompute and time requests for one size; return one row of the table."""
     users = max(ratings // RATINGS_PER_USER, 1)
     files = work_dir / f"data-{name}"
@@ -136,7 +149,7 @@ def measure_size(name: str, ratings: int, work_dir: Path, repeats: int, seed: in
                 label: percentiles(time_strategy(graph, user_id, "hybrid", repeats)) | {"ratings": count}
                 for label, (user_id, count) in pick_users(graph).items()
             }
-            load_csv = compare_load_csv(graph, files, work_dir, LOAD_CSV_ROWS, ratings)
+            load_csv = compare_load_csv(graph, files, work_dir, LOAD_CSV_ROWS, ratings) if with_load_csv else None
         finally:
             graph.close()
     finally:
@@ -164,12 +177,25 @@ def format_load_rows(rows: list[dict]) -> str:
         "| --- " * (3 + 2 * len(LOAD_CSV_VARIANTS)) + "|",
     ]
     for row in rows:
+        if row["load_csv_seconds"] is None:
+            continue
         ours = row["ratings_step_seconds"]
         cells = [f"{row['ratings']:,}", f"{ours:.1f}", f"{row['ratings'] / ours:,.0f}"]
         for variant in LOAD_CSV_VARIANTS:
             seconds = row["load_csv_seconds"][variant]
             cells += [f"{seconds:.1f}", f"{row['ratings'] / seconds:,.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def format_latency(row: dict) -> str:
+    """Format p50, p95 and p99 of the hybrid request for each user of one size."""
+    lines = [f"hybrid latency at {row['ratings']:,} ratings:"]
+    for label, result in row["latency"].items():
+        lines.append(
+            f"  {label:<7}({result['ratings']:,} ratings)  p50 {result['p50']:.1f} ms  "
+            f"p95 {result['p95']:.1f} ms  p99 {result['p99']:.1f} ms"
+        )
     return "\n".join(lines)
 
 
@@ -197,6 +223,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100k,1m,10m", help=f"comma-separated sizes out of {', '.join(SIZES)}")
     parser.add_argument("--repeats", type=int, default=30, help="timed hybrid requests per user (default 30)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the synthetic data (default 42)")
+    parser.add_argument("--skip-load-csv", action="store_true", help="leave out the LOAD CSV comparison, which takes about 10 minutes at 10m")
     parser.add_argument("--work-dir", type=Path, help="folder for generated files and Neo4j homes (default: a new temporary folder)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -209,8 +236,9 @@ def main() -> None:
     rows = []
     try:
         for name in names:
-            rows.append(measure_size(name, SIZES[name], work_dir, args.repeats, args.seed))
+            rows.append(measure_size(name, SIZES[name], work_dir, args.repeats, args.seed, not args.skip_load_csv))
             print(format_rows(rows[-1:]), flush=True)
+            print(format_latency(rows[-1]), flush=True)
     finally:
         if args.work_dir is None:
             shutil.rmtree(work_dir, ignore_errors=True)
