@@ -2,7 +2,7 @@
 # make demo      start the local Neo4j, load MovieLens with cast and crew, serve the API
 # make test      every test; the tests start and stop Neo4j servers of their own
 # make stop      stop the local Neo4j that `make demo` started
-# make bench     latency, loading, throughput and growth benchmarks, each in a Neo4j of its own (about an hour)
+# make bench     latency, loading, throughput and growth benchmarks, each in a Neo4j of its own (about 50 minutes)
 
 PYTHON ?= python3
 VENV := .venv

@@ -133,7 +133,7 @@ def time_our_load(graph: Graph, directory: Path, batch_size: int) -> tuple[float
 def time_load_csv(graph: Graph, directory: Path, import_dir: Path, transaction_rows: int, variant: str = "merge") -> float:
     """Write movies and tags with our loader, then load ratings with LOAD CSV; return the LOAD CSV seconds.
 
-    ``variant`` "merge" is one MERGE per row, as Neo4j's guides write it; "create" takes the
+    ``variant`` "merge" is one MERGE per row, as Neo4j's guides write it. "create" takes the
     steps of our loader on an empty graph: the users in one pass, then a CREATE per rating.
     """
     movielens, _ = read_inputs(directory, None, stream_ratings=True)

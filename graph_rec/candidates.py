@@ -10,8 +10,8 @@ return, each with its score, and stores them as list properties on the User node
 - popular: the most rated movies the user has not rated, as in ``queries/popular.cypher``.
 
 Each list keeps CANDIDATE_COUNT movies ordered by score, ties to the lower movie id, and
-excludes movies the user rated. The node also records the user's rating count, and a request
-uses the lists only while that count still holds; otherwise it runs the live queries.
+excludes movies the user rated. The node also records the user's rating count. A request
+uses the lists only while that count is unchanged, and otherwise runs the live queries.
 NOTE: ratings by other users do not invalidate a user's lists; they are refreshed by the next
 precompute, which ``load`` runs by itself when it changes the ratings.
 """
@@ -32,7 +32,7 @@ from graph_rec.similarity import Interactions, column_sums
 logger = logging.getLogger(__name__)
 
 CANDIDATE_COUNT = MIN_CANDIDATES
-USER_CHUNK = 1000  # users scored at once; each chunk holds a dense users-by-movies array
+USER_CHUNK = 1000  # users scored at once, as a dense users-by-movies array per chunk
 WRITE_BATCH = 500  # users per write transaction
 
 

@@ -153,16 +153,22 @@ def _request_parameters(
         "candidate_ids": list(candidates) if candidates is not None else None,
         # Precomputed SIMILAR weights replace the live co-rater paths once a batch wrote them.
         "precomputed": profile[0]["has_similarities"],
-        # The user's precomputed lists hold each strategy's top MIN_CANDIDATES unseen movies
-        # over the whole catalogue, so they answer only requests of that shape.
+        # The user's precomputed lists contain each strategy's top MIN_CANDIDATES unseen movies
+        # over the whole catalogue, so they serve only requests of that shape.
         "stored": profile[0]["candidates"] if exclude_seen and candidates is None else None,
     }
 
 
 def _run_strategies(graph: Graph, strategies: Sequence[str], parameters: dict) -> dict[str, dict[int, float]]:
-    """Run independent strategy queries side by side on the driver's connection pool."""
-    futures = {name: _POOL.submit(_run_strategy, graph, name, parameters) for name in strategies}
-    return {name: future.result() for name, future in futures.items()}
+    """Take each strategy's stored scores, and run the queries of the others side by side on the driver's pool."""
+    found = {}
+    for name in strategies:
+        stored = _stored_scores(parameters, name)
+        if stored is not None:
+            found[name] = stored
+    futures = {name: _POOL.submit(_run_strategy, graph, name, parameters) for name in strategies if name not in found}
+    found |= {name: future.result() for name, future in futures.items()}
+    return {name: found[name] for name in strategies}
 
 
 def _run_strategy(graph: Graph, strategy: str, parameters: dict) -> dict[int, float]:
@@ -180,7 +186,7 @@ def _run_strategy(graph: Graph, strategy: str, parameters: dict) -> dict[int, fl
 
 
 def _stored_scores(parameters: dict, strategy: str) -> dict[int, float] | None:
-    """The strategy's precomputed scores, or None when the request needs more than the list holds."""
+    """Return the strategy's precomputed scores, or None when the request needs more than the list contains."""
     stored = parameters["stored"]
     if stored is None or parameters["limit"] > MIN_CANDIDATES:
         return None
@@ -282,7 +288,7 @@ def _evidence_ids(parameters: dict, ranked: list[tuple[int, float]]) -> list[int
 
 
 def _stored_evidence(stored: dict, movie_ids: list[int]) -> dict[int, list[int]]:
-    """The stored evidence ids of each of ``movie_ids`` that is in the user's collaborative list."""
+    """Map each of ``movie_ids`` in the user's collaborative list to its stored evidence ids."""
     position = {movie_id: index for index, movie_id in enumerate(stored["ids"])}
     evidence = stored["evidence"]
     return {

@@ -486,12 +486,8 @@ def _next_records(records: Iterator[tuple[list[str], int]], count: int | None) -
 def _open_text(path: Path) -> Iterator[io.TextIOWrapper]:
     try:
         binary = path.open("rb")
-    except FileNotFoundError:
-        raise InputFileError(path, "file not found", "Check the path and the file name") from None
-    except IsADirectoryError:
-        raise InputFileError(path, "is a directory, not a file", "Give the path of the CSV file") from None
     except OSError as error:
-        raise InputFileError(path, f"cannot be read ({error.strerror})", "Check the file's permissions") from None
+        raise _unreadable(path, error) from None
     # utf-8-sig drops the byte order mark that some spreadsheet programs write. newline=""
     # leaves line endings to the csv module, which splits at \n, \r\n and \r.
     with io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as text:
@@ -501,12 +497,17 @@ def _open_text(path: Path) -> Iterator[io.TextIOWrapper]:
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(path, "file not found", "Check the path and the file name") from None
-    except IsADirectoryError:
-        raise InputFileError(path, "is a directory, not a file", "Give the path of the CSV file") from None
     except OSError as error:
-        raise InputFileError(path, f"cannot be read ({error.strerror})", "Check the file's permissions") from None
+        raise _unreadable(path, error) from None
+
+
+def _unreadable(path: Path, error: OSError) -> InputFileError:
+    """Turn the error of opening or reading an input file into an InputFileError with the fix."""
+    if isinstance(error, FileNotFoundError):
+        return InputFileError(path, "file not found", "Check the path and the file name")
+    if isinstance(error, IsADirectoryError):
+        return InputFileError(path, "is a directory, not a file", "Give the path of the CSV file")
+    return InputFileError(path, f"cannot be read ({error.strerror})", "Check the file's permissions")
 
 
 def _numbered_records(path: Path, reader) -> Iterator[tuple[list[str], int]]:
