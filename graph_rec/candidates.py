@@ -13,7 +13,8 @@ Each list keeps CANDIDATE_COUNT movies ordered by score, ties to the lower movie
 excludes movies the user rated. The node also records the user's rating count. A request
 uses the lists only while that count is unchanged, and otherwise runs the live queries.
 NOTE: ratings by other users do not invalidate a user's lists; they are refreshed by the next
-precompute, which ``load`` runs by itself when it changes the ratings.
+precompute, which ``load`` runs by itself when it changes the ratings, and ``serve`` in the
+background when ratings change through the API.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from scipy import sparse
@@ -219,11 +221,17 @@ def movie_stat_rows(ratings: Ratings) -> list[dict]:
     ]
 
 
-def store_candidates(graph: Graph, interactions: Interactions, weights: np.ndarray, ratings: Ratings) -> dict:
-    """Compute every user's candidate lists and the movie statistics, and write them; return counts."""
+def store_candidates(
+    graph: Graph, interactions: Interactions, weights: np.ndarray, ratings: Ratings, read_at: datetime
+) -> dict:
+    """Compute every user's candidate lists and the movie statistics, and write them; return counts.
+
+    ``read_at`` is when the ratings were read: users who rated through the API after it keep
+    no stored lists, since those lists would miss their new ratings.
+    """
     model = read_content_model(graph)
     rows = user_candidate_rows(interactions, weights, ratings, model)
-    users = graph.write_batches("load/user_candidates", _batches(rows, WRITE_BATCH))
+    users = graph.write_batches("load/user_candidates", _batches(rows, WRITE_BATCH), read_at=read_at)
     stats = movie_stat_rows(ratings)
     graph.write_batches("load/movie_stats", _batches(iter(stats), WRITE_BATCH * 10))
     return {"users_with_candidates": users, "movies_with_stats": len(stats)}

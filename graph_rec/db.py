@@ -10,7 +10,8 @@ from functools import cache
 
 import numpy as np
 
-from neo4j import Driver, GraphDatabase, Query, RoutingControl
+from neo4j import Bookmarks, Driver, GraphDatabase, Query, RoutingControl, unit_of_work
+from neo4j.api import BookmarkManager
 
 from graph_rec import neo4j_server
 from graph_rec.settings import PROJECT_ROOT, Settings
@@ -64,7 +65,7 @@ def create_driver(settings: Settings) -> Driver:
         auth=auth,
         connection_timeout=settings.connection_timeout,
         connection_acquisition_timeout=settings.connection_timeout,
-        max_transaction_retry_time=settings.query_timeout,
+        max_transaction_retry_time=settings.retry_time,
         # Server notifications (such as "label does not exist yet" on an empty graph) are
         # advice for query authors, not errors, so the driver does not request them.
         notifications_min_severity="OFF",
@@ -96,10 +97,19 @@ def _strip_comments(text: str) -> str:
 class Graph:
     """The graph behind one driver and database, with named queries from ``queries/``."""
 
-    def __init__(self, driver: Driver, database: str | None = None, timeout: float | None = None):
+    def __init__(
+        self,
+        driver: Driver,
+        database: str | None = None,
+        timeout: float | None = None,
+        bookmark_manager: BookmarkManager | None = None,
+    ):
         self.driver = driver
         self.database = database
         self.timeout = timeout
+        # Queries wait for the transactions these bookmarks name, so a client reads its own
+        # writes on a cluster; by default, the driver's manager orders this process's queries.
+        self.bookmark_manager = bookmark_manager or driver.execute_query_bookmark_manager
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Graph":
@@ -107,6 +117,16 @@ class Graph:
 
     def close(self) -> None:
         self.driver.close()
+
+    def after(self, bookmarks: Iterable[str]) -> "Graph":
+        """Return a view of this graph, on the same driver, whose queries see the transactions
+        that ``bookmarks`` name and whose writes add their own to ``bookmarks()``."""
+        manager = GraphDatabase.bookmark_manager(initial_bookmarks=Bookmarks.from_raw_values(bookmarks))
+        return Graph(self.driver, self.database, self.timeout, manager)
+
+    def bookmarks(self) -> list[str]:
+        """The bookmarks of the latest transactions through this graph, for a client to send back."""
+        return sorted(self.bookmark_manager.get_bookmarks())
 
     def read(self, name: str, /, **parameters) -> list[dict]:
         """Run the named query in a read transaction, so a cluster may serve it from a secondary."""
@@ -119,31 +139,55 @@ class Graph:
         without a Python dict per row.
         """
         text = load_query(name)
-        with self.driver.session(database=self.database, default_access_mode="READ") as session:
+        with self._session() as session:
             return session.execute_read(_read_columns, text, parameters, columns)
 
     def write(self, name: str, /, **parameters) -> list[dict]:
-        """Run the named query in one write transaction, which the driver retries on transient errors."""
-        return self._execute(load_query(name), parameters, RoutingControl.WRITE)
+        """Run the named query in one write transaction, which the driver retries on transient errors.
+
+        Each retry is logged with the query name and the parameters that are not lists or maps,
+        so a log line names the user and movie of a live rating that met a deadlock.
+        """
+        text = load_query(name)
+        attempts = 0
+
+        @unit_of_work(timeout=self.timeout)
+        def work(tx) -> list[dict]:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                logger.warning("retrying %s (attempt %d) with %s", name, attempts, _scalars(parameters))
+            return [dict(record) for record in tx.run(text, parameters)]
+
+        with self._session() as session:
+            return session.execute_write(work)
 
     def run_text(self, text: str, /, routing: RoutingControl = RoutingControl.WRITE, **parameters) -> list[dict]:
         """Run a statement given as text (schema statements and test fixtures)."""
         return self._execute(text, parameters, routing)
 
-    def write_batches(self, name: str, batches: Iterable[list[dict]]) -> int:
-        """Send each batch as ``$rows`` to the named query, one write transaction per batch; return the row count."""
+    def write_batches(self, name: str, batches: Iterable[list[dict]], **parameters) -> int:
+        """Send each batch as ``$rows``, with the same ``parameters`` each time, to the named query,
+        one write transaction per batch; return the row count."""
         text = load_query(name)
         count = 0
-        with self.driver.session(database=self.database) as session:
+        with self._session() as session:
             for rows in batches:
-                session.execute_write(_run_rows, text, rows)
+                session.execute_write(_run_rows, text, {**parameters, "rows": rows})
                 count += len(rows)
         return count
+
+    def _session(self):
+        return self.driver.session(database=self.database, bookmark_manager=self.bookmark_manager)
 
     def _execute(self, text: str, parameters: dict, routing: RoutingControl) -> list[dict]:
         query = Query(text, timeout=self.timeout)
         records, _, _ = self.driver.execute_query(
-            query, parameters_=parameters, database_=self.database, routing_=routing
+            query,
+            parameters_=parameters,
+            database_=self.database,
+            routing_=routing,
+            bookmark_manager_=self.bookmark_manager,
         )
         # dict(record) keeps the values as the driver built them; Record.data() would walk every
         # list again, which costs milliseconds for the candidate lists of user_profile.
@@ -160,5 +204,9 @@ def _read_columns(tx, text: str, parameters: dict, columns: dict[str, str]) -> d
     return {name: np.asarray(values, dtype=columns[name]) for name, values in buffers.items()}
 
 
-def _run_rows(tx, text: str, rows: list[dict]) -> None:
-    tx.run(text, rows=rows).consume()
+def _scalars(parameters: dict) -> dict:
+    return {name: value for name, value in parameters.items() if not isinstance(value, (list, dict))}
+
+
+def _run_rows(tx, text: str, parameters: dict) -> None:
+    tx.run(text, parameters).consume()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import resource
 import time
+from datetime import datetime, timezone
 
 from graph_rec.candidates import read_ratings, store_candidates
 from graph_rec.db import Graph
@@ -20,6 +21,7 @@ from graph_rec.similarity import (
     DEFAULT_POPULARITY_EXPONENT,
     compute_weights,
     interactions_from_pairs,
+    is_up_to_date,
     store_metadata,
     store_similarities,
 )
@@ -38,6 +40,8 @@ def precompute(
         raise ValueError(f"neighbours must be at least 1, got {neighbours}")
     seconds = {}
     started = time.perf_counter()
+    # Rating changes after this moment make the result stale (see precompute_status.cypher).
+    read_at = datetime.now(timezone.utc)
     ratings = read_ratings(graph)
     if not len(ratings.user_ids):
         raise ValueError("the graph has no ratings: load a data set before running precompute")
@@ -48,9 +52,9 @@ def precompute(
     seconds["compute_similar"] = _lap(started, seconds)
     relationships = store_similarities(graph, interactions, weights)
     seconds["write_similar"] = _lap(started, seconds)
-    stored = store_candidates(graph, interactions, weights, ratings)
+    stored = store_candidates(graph, interactions, weights, ratings, read_at)
     seconds["candidates"] = _lap(started, seconds)
-    store_metadata(graph, interactions, l2, neighbours, popularity_exponent)
+    store_metadata(graph, interactions, l2, neighbours, popularity_exponent, computed_at=read_at)
     seconds["total"] = round(time.perf_counter() - started, 2)
     logger.info("precompute finished in %.1f s: %s", seconds["total"], seconds)
     return {
@@ -70,3 +74,37 @@ def precompute(
 def _lap(started: float, seconds: dict[str, float] | None = None) -> float:
     """Seconds since ``started`` minus the steps already recorded."""
     return round(time.perf_counter() - started - sum((seconds or {}).values()), 2)
+
+
+def freshness(graph: Graph) -> dict:
+    """Describe the stored precompute: when its ratings were read, how old it is, and whether ratings changed since."""
+    status = graph.read("precompute_status")[0]
+    if status["computed_at"] is None:
+        return {"computed_at": None, "age_seconds": None, "stale": True, "reason": "precompute has not run"}
+    computed_at = status["computed_at"].to_native()
+    changed = status["changed_users"]
+    stale = changed > 0 or status["computed_ratings"] != status["ratings"]
+    return {
+        "computed_at": computed_at.isoformat(),
+        "age_seconds": round((datetime.now(timezone.utc) - computed_at).total_seconds(), 1),
+        "stale": stale,
+        "ratings_then": status["computed_ratings"],
+        "ratings_now": status["ratings"],
+        "users_changed_since": changed,
+    }
+
+
+def refresh(graph: Graph) -> dict | None:
+    """Rerun precompute with its stored options when ratings changed since it ran; return its summary, or None."""
+    status = graph.read("precompute_status")[0]
+    if status["computed_ratings"] is None:
+        return None
+    options = {
+        "l2": status["l2"],
+        "neighbours": status["neighbours"],
+        "popularity_exponent": status["popularity_exponent"],
+    }
+    if is_up_to_date(graph, **options):
+        return None
+    logger.info("ratings changed since the last precompute, so precompute runs again with %s", options)
+    return precompute(graph, **options)

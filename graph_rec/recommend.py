@@ -8,6 +8,7 @@ finds fewer than k candidates the list is filled with popular movies.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,6 +31,11 @@ EVIDENCE_LIMIT = 3  # reasons per strategy and movie
 
 # Threads for the independent queries of one request, which share the thread-safe driver.
 _POOL = ThreadPoolExecutor(max_workers=6, thread_name_prefix="graph-rec-query")
+
+
+def _submit(function, *args) -> Future:
+    """Run ``function`` on the pool in a copy of this thread's context, so its log lines keep the caller's request id."""
+    return _POOL.submit(contextvars.copy_context().run, function, *args)
 
 
 class UnknownUserError(LookupError):
@@ -84,7 +90,7 @@ def recommend(
         found["popular"] = _run_strategy(graph, "popular", {**parameters, "limit": k + own_count})
         ranked = _fill_with_popular(ranked, found["popular"], k)
 
-    details = _POOL.submit(_details, graph, [movie_id for movie_id, _ in ranked] + _evidence_ids(parameters, ranked))
+    details = _submit(_details, graph, [movie_id for movie_id, _ in ranked] + _evidence_ids(parameters, ranked))
     reason_lists = _reasons(graph, parameters, found, ranked, details)
     for movie_id, _ in ranked[own_count:]:
         reason_lists[movie_id].append(f"added because the {strategy} strategy found only {own_count} movies")
@@ -156,6 +162,8 @@ def _request_parameters(
         # The user's precomputed lists contain each strategy's top MIN_CANDIDATES unseen movies
         # over the whole catalogue, so they serve only requests of that shape.
         "stored": profile[0]["candidates"] if exclude_seen and candidates is None else None,
+        # Movies the user marked "not interested"; the live queries skip them too.
+        "hidden": frozenset(profile[0]["hidden_ids"]),
     }
 
 
@@ -166,7 +174,7 @@ def _run_strategies(graph: Graph, strategies: Sequence[str], parameters: dict) -
         stored = _stored_scores(parameters, name)
         if stored is not None:
             found[name] = stored
-    futures = {name: _POOL.submit(_run_strategy, graph, name, parameters) for name in strategies if name not in found}
+    futures = {name: _submit(_run_strategy, graph, name, parameters) for name in strategies if name not in found}
     found |= {name: future.result() for name, future in futures.items()}
     return {name: found[name] for name in strategies}
 
@@ -191,7 +199,8 @@ def _stored_scores(parameters: dict, strategy: str) -> dict[int, float] | None:
     if stored is None or parameters["limit"] > MIN_CANDIDATES:
         return None
     lists = stored[strategy]
-    return dict(zip(lists["ids"], lists["scores"]))
+    hidden = parameters["hidden"]
+    return {movie_id: score for movie_id, score in zip(lists["ids"], lists["scores"]) if movie_id not in hidden}
 
 
 def _scores(rows: list[dict]) -> dict[int, float]:
@@ -225,7 +234,7 @@ def _reasons(
         if movie_ids and parameters["stored"] is not None and strategy in ("collaborative", "popular"):
             local[strategy] = movie_ids
         elif movie_ids:
-            futures[strategy] = _POOL.submit(_strategy_reasons, graph, strategy, parameters, movie_ids)
+            futures[strategy] = _submit(_strategy_reasons, graph, strategy, parameters, movie_ids)
     explained = {
         strategy: _stored_reasons(parameters["stored"], strategy, movie_ids, details.result())
         for strategy, movie_ids in local.items()

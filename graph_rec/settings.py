@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,9 +31,18 @@ class Settings:
     neo4j_database: str | None = None
     neo4j_home: Path = DEFAULT_NEO4J_HOME
     data_dir: Path = DEFAULT_DATA_DIR
-    # Seconds a request may wait for a connection or a query before it fails.
-    connection_timeout: float = 5.0
+    # Seconds: a connection attempt, the retries of one transaction, one query, and a whole
+    # API request. check_timeouts keeps the first three below the last, so a request with the
+    # database down answers 503 before its timeout.
+    connection_timeout: float = 2.0
+    retry_time: float = 3.0
     query_timeout: float = 10.0
+    request_timeout: float = 15.0
+    # The key that write requests must send as "Authorization: Bearer <key>"; without one the
+    # API refuses writes. With reads_need_key, reads need it too.
+    api_key: str | None = field(default=None, repr=False)
+    reads_need_key: bool = False
+    max_body_bytes: int = 4096
     # Weights of the hybrid merge; None means the built-in HYBRID_WEIGHTS of graph_rec.recommend.
     hybrid_weights: dict[str, float] | None = None
 
@@ -58,12 +67,35 @@ class Settings:
         }
         if env.get("GRAPH_REC_HYBRID_WEIGHTS"):
             values["hybrid_weights"] = parse_weights(env["GRAPH_REC_HYBRID_WEIGHTS"])
-        for name in ("connection_timeout", "query_timeout"):
+        for name in ("connection_timeout", "retry_time", "query_timeout", "request_timeout"):
             raw = env.get("GRAPH_REC_" + name.upper())
             if raw:
                 values[name] = _positive_float(name, raw)
+        if env.get("GRAPH_REC_API_KEY"):
+            values["api_key"] = check_api_key(env["GRAPH_REC_API_KEY"])
+        if env.get("GRAPH_REC_READS_NEED_KEY"):
+            values["reads_need_key"] = _boolean("GRAPH_REC_READS_NEED_KEY", env["GRAPH_REC_READS_NEED_KEY"])
+        if env.get("GRAPH_REC_MAX_BODY_BYTES"):
+            values["max_body_bytes"] = int(_positive_float("max_body_bytes", env["GRAPH_REC_MAX_BODY_BYTES"]))
         values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls(**values)
+        settings = cls(**values)
+        settings.check_timeouts()
+        if settings.reads_need_key and settings.api_key is None:
+            raise ValueError("GRAPH_REC_READS_NEED_KEY needs GRAPH_REC_API_KEY: set the key, or let reads stay open")
+        return settings
+
+    def check_timeouts(self) -> None:
+        """Raise ValueError unless a failed connection, its retries and a query all end before the request timeout."""
+        waits = {
+            "GRAPH_REC_CONNECTION_TIMEOUT + GRAPH_REC_RETRY_TIME": self.connection_timeout + self.retry_time,
+            "GRAPH_REC_QUERY_TIMEOUT": self.query_timeout,
+        }
+        for names, seconds in waits.items():
+            if seconds >= self.request_timeout:
+                raise ValueError(
+                    f"{names} is {seconds:g} s, not below GRAPH_REC_REQUEST_TIMEOUT ({self.request_timeout:g} s): "
+                    "lower it or raise the request timeout, so that requests answer 503 instead of hanging"
+                )
 
 
 def parse_weights(raw: str) -> dict[str, float]:
@@ -83,6 +115,26 @@ def parse_weights(raw: str) -> dict[str, float]:
     if sum(weights.values()) <= 0:
         raise ValueError(f"GRAPH_REC_HYBRID_WEIGHTS={raw!r}: at least one weight must be above 0")
     return weights
+
+
+MIN_API_KEY_LENGTH = 16
+
+
+def check_api_key(key: str) -> str:
+    """Return the key, or raise ValueError when it is too short to resist guessing."""
+    if len(key) < MIN_API_KEY_LENGTH:
+        raise ValueError(
+            f"GRAPH_REC_API_KEY has {len(key)} characters: use at least {MIN_API_KEY_LENGTH}, "
+            "for example the output of `python -c 'import secrets; print(secrets.token_hex(16))'`"
+        )
+    return key
+
+
+def _boolean(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise ValueError(f"{name}={raw!r} is invalid: set it to true or false")
+    return value in ("true", "1", "yes")
 
 
 def _positive_float(name: str, raw: str) -> float:

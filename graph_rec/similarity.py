@@ -65,11 +65,13 @@ def column_sums(matrix) -> np.ndarray:
 def is_up_to_date(graph: Graph, l2: float, neighbours: int, popularity_exponent: float) -> bool:
     """Tell whether stored SIMILAR weights used these parameters and the graph's current rating count.
 
-    NOTE: a replaced rating keeps the count, so after live rating changes run with force.
+    A rating replaced through the API keeps the count, so users changed since the precompute
+    also make it out of date.
     """
     status = graph.read("precompute_status")[0]
     stored = (status["computed_ratings"], status["l2"], status["neighbours"], status["popularity_exponent"])
-    return stored == (status["ratings"], float(l2), neighbours, float(popularity_exponent))
+    current = (status["ratings"], float(l2), neighbours, float(popularity_exponent))
+    return stored == current and status["changed_users"] == 0
 
 
 def read_interactions(graph: Graph) -> Interactions:
@@ -192,9 +194,17 @@ def store_similarities(graph: Graph, interactions: Interactions, weights: np.nda
 
 
 def store_metadata(
-    graph: Graph, interactions: Interactions, l2: float, neighbours: int, popularity_exponent: float
+    graph: Graph,
+    interactions: Interactions,
+    l2: float,
+    neighbours: int,
+    popularity_exponent: float,
+    computed_at: datetime | None = None,
 ) -> None:
-    """Record the parameters and the rating count on the Precompute node; written last, it marks the data complete."""
+    """Record the parameters and the rating count on the Precompute node; written last, it marks the data complete.
+
+    ``computed_at`` is when the ratings were read (default now); later rating changes make the data stale.
+    """
     graph.write(
         "load/similar_metadata",
         method="ease",
@@ -203,5 +213,5 @@ def store_metadata(
         popularity_exponent=float(popularity_exponent),
         movies=len(interactions.movie_ids),
         ratings=int(interactions.matrix.sum()),
-        computed_at=datetime.now(timezone.utc),
+        computed_at=computed_at or datetime.now(timezone.utc),
     )

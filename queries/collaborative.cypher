@@ -31,6 +31,7 @@ WHERE r2.rating >= $min_rating
   AND ($candidate_ids IS NULL OR candidate.movie_id IN $candidate_ids)
 WITH u, candidate, sum(other_weight) AS weight
 WHERE NOT ($exclude_seen AND EXISTS { (u)-[:RATED]->(candidate) })
+  AND NOT EXISTS { (u)-[:NOT_INTERESTED]->(candidate) }
 WITH candidate, weight / sqrt(COUNT { (candidate)<-[r:RATED]-() WHERE r.rating >= $min_rating }) AS score
 RETURN candidate.movie_id AS movie_id, score
 ORDER BY score DESC, movie_id

@@ -15,6 +15,7 @@ MATCH (u:User {user_id: $user_id})-[:RATED]->(rated:Movie)-[s:SIMILAR]->(candida
 WHERE $candidate_ids IS NULL OR candidate.movie_id IN $candidate_ids
 WITH u, candidate, sum(s.weight) AS score
 WHERE NOT ($exclude_seen AND EXISTS { (u)-[:RATED]->(candidate) })
+  AND NOT EXISTS { (u)-[:NOT_INTERESTED]->(candidate) }
 RETURN candidate.movie_id AS movie_id, score
 ORDER BY score DESC, movie_id
 LIMIT $limit;

@@ -31,6 +31,7 @@ MATCH (feature)-[:IN_GENRE|ACTED_IN|DIRECTED]-(candidate:Movie)
 WHERE $candidate_ids IS NULL OR candidate.movie_id IN $candidate_ids
 WITH u, candidate, sum(profile_weight) AS dot
 WHERE NOT ($exclude_seen AND EXISTS { (u)-[:RATED]->(candidate) })
+  AND NOT EXISTS { (u)-[:NOT_INTERESTED]->(candidate) }
 WITH candidate, dot / sqrt(toFloat(COUNT { (candidate)-[:IN_GENRE|ACTED_IN|DIRECTED]-() })) AS score
 RETURN candidate.movie_id AS movie_id, score
 ORDER BY score DESC, movie_id

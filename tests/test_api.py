@@ -127,13 +127,20 @@ def test_unknown_route_404_json(client):
 
 
 def test_wrong_method_405_json(client):
-    assert_error(client.post("/users/1/recommendations"), 405)
+    response = client.post("/users/1/recommendations")
+    assert_error(response, 405)
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
 
 
 def test_health_ok(client):
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "neo4j": {"reachable": True}}
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert body["neo4j"] == {"reachable": True}
+    assert body["precompute"] == {
+        "computed_at": None, "age_seconds": None, "stale": True, "reason": "precompute has not run"
+    }
 
 
 def test_health_neo4j_unreachable_503(unreachable_client):

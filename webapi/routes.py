@@ -3,48 +3,129 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph_rec import STRATEGIES, recommend, similar_movies
-from graph_rec.db import ConnectionSettingsError, unavailable_hint
+from graph_rec import STRATEGIES, feedback, recommend, similar_movies
+from graph_rec.db import ConnectionSettingsError, Graph, unavailable_hint
+from graph_rec.precompute import freshness
 from graph_rec.recommend import MAX_K, UnknownMovieError, UnknownUserError
-from webapi.app import get_graph
+from graph_rec.settings import Settings
+from webapi import bookmarks as bookmark_tokens
+from webapi.app import WRITE_METHODS, get_graph
+from webapi.openapi import MAX_ID, MAX_OFFSET, openapi_document
 
 logger = logging.getLogger(__name__)
 
 api = Blueprint("api", __name__)
 
 DEFAULT_K = 10
-MAX_ID = 2**63 - 1  # the largest Neo4j INTEGER
+DEFAULT_PAGE_SIZE = 20
+# Decimal integers without sign or leading zeros, as the OpenAPI description states.
+_NATURAL = re.compile(r"0|[1-9][0-9]{0,18}")
 
 
 @api.get("/users/<user_id>/recommendations")
 def user_recommendations(user_id: str):
     """Top-k movies for a user: 400 for invalid input, 404 for an unknown user."""
-    user = _positive_int("user_id", user_id)
-    k = _k_parameter()
+    user = _id_parameter("user_id", user_id)
+    k = _int_query("k", DEFAULT_K, 1, MAX_K)
     strategy = request.args.get("strategy", "hybrid")
     if strategy not in STRATEGIES:
         abort(400, f"invalid strategy {strategy!r}: use one of {', '.join(STRATEGIES)}")
 
     try:
-        weights = current_app.config["GRAPH_REC_SETTINGS"].hybrid_weights
-        items = recommend(get_graph(), user, k=k, strategy=strategy, weights=weights)
+        weights = _settings().hybrid_weights
+        items = recommend(_graph(), user, k=k, strategy=strategy, weights=weights)
     except UnknownUserError:
         abort(404, f"user {user} not found: use the userId of a user in the loaded data set")
     return jsonify({"user_id": user, "strategy": strategy, "items": [item.to_dict() for item in items]})
 
 
+@api.get("/users/<user_id>/ratings")
+def user_ratings(user_id: str):
+    """One page of a user's ratings, newest first."""
+    user = _id_parameter("user_id", user_id)
+    offset = _int_query("offset", 0, 0, MAX_OFFSET)
+    limit = _int_query("limit", DEFAULT_PAGE_SIZE, 1, feedback.MAX_PAGE_SIZE)
+    try:
+        page = feedback.user_ratings(_graph(), user, offset=offset, limit=limit)
+    except UnknownUserError:
+        abort(404, f"user {user} not found")
+    following = offset + len(page.ratings)
+    return jsonify(
+        {
+            "user_id": user,
+            "total": page.total,
+            "offset": offset,
+            "limit": limit,
+            "next_offset": following if following < page.total else None,
+            "items": page.ratings,
+        }
+    )
+
+
+@api.put("/users/<user_id>/ratings/<movie_id>")
+def put_rating(user_id: str, movie_id: str):
+    """Create (201) or replace (200) a rating, creating the user when new."""
+    user = _id_parameter("user_id", user_id)
+    movie = _id_parameter("movie_id", movie_id)
+    rating = _rating_body()
+    graph = _graph()
+    try:
+        created = feedback.put_rating(graph, user, movie, rating)
+    except UnknownMovieError:
+        abort(404, f"movie {movie} not found: rate a movieId of the loaded data set")
+    body = {"user_id": user, "movie_id": movie, "rating": rating, "created": created}
+    return _with_bookmarks(jsonify(body), graph), 201 if created else 200
+
+
+@api.delete("/users/<user_id>/ratings/<movie_id>")
+def delete_rating(user_id: str, movie_id: str):
+    """Remove a rating: 204, or 404 when the user has no rating for the movie."""
+    user = _id_parameter("user_id", user_id)
+    movie = _id_parameter("movie_id", movie_id)
+    graph = _graph()
+    if not feedback.delete_rating(graph, user, movie):
+        abort(404, f"user {user} has no rating for movie {movie}")
+    return _with_bookmarks(current_app.response_class(status=204), graph)
+
+
+@api.post("/users/<user_id>/not-interested/<movie_id>")
+def not_interested(user_id: str, movie_id: str):
+    """Hide a movie from the user's recommendations, creating the user when new."""
+    user = _id_parameter("user_id", user_id)
+    movie = _id_parameter("movie_id", movie_id)
+    graph = _graph()
+    try:
+        feedback.hide_movie(graph, user, movie)
+    except UnknownMovieError:
+        abort(404, f"movie {movie} not found")
+    return _with_bookmarks(jsonify({"user_id": user, "movie_id": movie, "hidden": True}), graph)
+
+
+@api.delete("/users/<user_id>")
+def delete_user(user_id: str):
+    """Remove a user with their ratings, tags and hidden movies."""
+    user = _id_parameter("user_id", user_id)
+    graph = _graph()
+    try:
+        removed = feedback.delete_user(graph, user)
+    except UnknownUserError:
+        abort(404, f"user {user} not found")
+    return _with_bookmarks(jsonify({"user_id": user, "deleted_ratings": removed}), graph)
+
+
 @api.get("/movies/<movie_id>/similar")
 def movie_similar(movie_id: str):
     """Top-k movies like one movie: 400 for invalid input, 404 for an unknown movie."""
-    movie = _positive_int("movie_id", movie_id)
-    k = _k_parameter()
+    movie = _id_parameter("movie_id", movie_id)
+    k = _int_query("k", DEFAULT_K, 1, MAX_K)
 
     try:
-        items = similar_movies(get_graph(), movie, k=k)
+        items = similar_movies(_graph(), movie, k=k)
     except UnknownMovieError:
         abort(404, f"movie {movie} not found: use the movieId of a movie in the loaded data set")
     return jsonify({"movie_id": movie, "items": [item.to_dict() for item in items]})
@@ -52,27 +133,75 @@ def movie_similar(movie_id: str):
 
 @api.get("/health")
 def health():
-    """Return 200 when Neo4j completes a read, else 503 with the reason."""
+    """Return 200 when Neo4j completes a read, else 503 with the reason; both say how old the precompute is."""
     try:
         graph = get_graph()
         # verify_connectivity does not retry, so a stopped server is reported at once.
         graph.driver.verify_connectivity()
-        graph.read("health")
+        precompute = freshness(graph)
     except (ServiceUnavailable, SessionExpired, AuthError, ConnectionSettingsError, Neo4jError) as error:
         logger.warning("health check failed: %s", error)
-        hint = unavailable_hint(current_app.config["GRAPH_REC_SETTINGS"])
-        return jsonify({"status": "unavailable", "neo4j": {"reachable": False, "error": f"{hint} ({error})"}}), 503
-    return jsonify({"status": "ok", "neo4j": {"reachable": True}})
+        hint = unavailable_hint(_settings())
+        body = {"status": "unavailable", "neo4j": {"reachable": False, "error": f"{hint} ({error})"}, "precompute": None}
+        return jsonify(body), 503
+    return jsonify({"status": "ok", "neo4j": {"reachable": True}, "precompute": precompute})
 
 
-def _positive_int(name: str, raw: str) -> int:
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
-        abort(400, f"invalid {name} {raw!r}: use a positive integer")
+@api.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 description of this API."""
+    return jsonify(openapi_document())
+
+
+def _graph() -> Graph:
+    """The graph for this request: it waits for the client's bookmarks, and a write collects its own."""
+    bookmarks = _bookmarks_header()
+    graph = get_graph()
+    if bookmarks or request.method in WRITE_METHODS:
+        return graph.after(bookmarks)
+    return graph
+
+
+def _bookmarks_header() -> list[str]:
+    token = request.headers.get(bookmark_tokens.HEADER)
+    if token is None:
+        return []
+    try:
+        return bookmark_tokens.decode(token, _settings().api_key)
+    except bookmark_tokens.InvalidBookmarksError:
+        abort(400, f"invalid {bookmark_tokens.HEADER} header: send back the value of that header from a write response")
+
+
+def _with_bookmarks(response, graph: Graph):
+    """Add the write's bookmarks, which a client sends with its next request to read what it wrote."""
+    response.headers[bookmark_tokens.HEADER] = bookmark_tokens.encode(graph.bookmarks(), _settings().api_key)
+    return response
+
+
+def _settings() -> Settings:
+    return current_app.config["GRAPH_REC_SETTINGS"]
+
+
+def _rating_body() -> float:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or set(body) != {"rating"}:
+        abort(400, 'invalid body: send the JSON object {"rating": 4.5} with Content-Type: application/json')
+    try:
+        return feedback.check_rating(body["rating"])
+    except feedback.InvalidRatingError as error:
+        abort(400, str(error))
+
+
+def _id_parameter(name: str, raw: str) -> int:
+    if not _NATURAL.fullmatch(raw) or not 1 <= int(raw) <= MAX_ID:
+        abort(400, f"invalid {name} {raw!r}: use a positive integer without sign or leading zeros")
     return int(raw)
 
 
-def _k_parameter() -> int:
-    raw = request.args.get("k", str(DEFAULT_K))
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_K:
-        abort(400, f"invalid k {raw!r}: use an integer from 1 to {MAX_K}")
+def _int_query(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not _NATURAL.fullmatch(raw) or not low <= int(raw) <= high:
+        abort(400, f"invalid {name} {raw!r}: use an integer from {low} to {high}")
     return int(raw)
