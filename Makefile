@@ -29,7 +29,15 @@ neo4j/lib/.installed: neo4j/pom.xml
 	mvn --batch-mode --quiet -f neo4j/pom.xml dependency:copy-dependencies -DoutputDirectory=$(CURDIR)/neo4j/lib
 	touch $@
 
-demo: install
+# The API key for writes: GRAPH_REC_API_KEY if set, else one made once and kept in var/api-key.
+API_KEY_FILE := var/api-key
+API_KEY = $${GRAPH_REC_API_KEY:-$$(cat $(API_KEY_FILE))}
+
+$(API_KEY_FILE):
+	mkdir -p $(dir $@)
+	umask 077 && $(PY) -c "import secrets; print(secrets.token_hex(16))" > $@
+
+demo: install $(API_KEY_FILE)
 	$(PY) -m graph_rec neo4j start > /dev/null
 	$(PY) -m graph_rec load --movielens $(MOVIELENS_DIR) --credits $(CREDITS_FILE)
 	$(PY) -m graph_rec precompute
@@ -37,9 +45,10 @@ demo: install
 	@echo "Serving on http://$(HOST):$(PORT). Try, from another terminal:"
 	@echo "  curl 'http://$(HOST):$(PORT)/users/1/recommendations?k=10&strategy=hybrid'"
 	@echo "  curl 'http://$(HOST):$(PORT)/movies/6/similar?k=5'"
+	@echo "  curl -X PUT -H \"Authorization: Bearer $(API_KEY)\" -H 'Content-Type: application/json' -d '{\"rating\": 4.5}' http://$(HOST):$(PORT)/users/1/ratings/2"
 	@echo "Stop with Ctrl-C, then 'make stop' to stop Neo4j."
 	@echo
-	$(PY) -m graph_rec serve --host $(HOST) --port $(PORT)
+	GRAPH_REC_API_KEY=$(API_KEY) $(PY) -m graph_rec serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(PY) -m pytest

@@ -256,7 +256,7 @@ def gunicorn_server(settings: Settings, workers: int, threads: int, log_path: Pa
     port = neo4j_server.free_port()
     command = [
         sys.executable, "-m", "graph_rec", "serve", "--host", "127.0.0.1", "--port", str(port),
-        "--workers", str(workers), "--threads", str(threads),
+        "--workers", str(workers), "--threads", str(threads), "--refresh-every", "0",
     ]
     with open(log_path, "ab") as log:
         server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=_child_environment(settings), stdout=log, stderr=subprocess.STDOUT)

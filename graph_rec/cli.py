@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -73,7 +74,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     load = commands.add_parser("load", parents=[common], help="load MovieLens files into the graph")
     source = load.add_mutually_exclusive_group(required=True)
-    source.add_argument("--movielens", type=Path, help="folder with movies.csv, ratings.csv, links.csv and optional tags.csv")
+    source.add_argument("--movielens", type=Path, help="folder with movies.csv, ratings.csv, links.csv, and optional tags.csv and users.csv (a userId column, as export writes it)")
     source.add_argument("--ml100k", type=Path, help="MovieLens-100k folder with u.data, u.item, u.user and u.genre (home var/neo4j/ml100k)")
     load.add_argument("--credits", type=Path, help="cast-and-crew CSV keyed by MovieLens movieId (with --movielens only)")
     load.add_argument("--batch-size", type=int, default=5000, help="rows per write transaction (default 5000)")
@@ -112,6 +113,13 @@ def _build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--output", type=Path, required=True, help="folder for movies.csv, ratings.csv, links.csv, tags.csv and credits.csv")
     generate.set_defaults(handler=_generate_command)
 
+    export = commands.add_parser(
+        "export", parents=[common], help="write the graph's movies, users, ratings, tags and cast to CSV files that `load` reads"
+    )
+    export.add_argument("--out", type=Path, required=True, help="directory for the CSV files, created if missing")
+    export.add_argument("--force", action="store_true", help="replace the files of an earlier export in --out")
+    export.set_defaults(handler=_export_command)
+
     rec = commands.add_parser("recommend", parents=[common], help="print recommendations for a user")
     rec.add_argument("user_id", type=int, help="MovieLens userId")
     rec.add_argument("--k", type=int, default=10, help="number of movies (1 to 100, default 10)")
@@ -138,7 +146,18 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, help="threads per gunicorn worker (default 1) or waitress threads (default 8)")
     serve.add_argument("--timeout", type=int, default=30, help="seconds a gunicorn worker may spend on one request before it is restarted (default 30)")
     serve.add_argument("--no-access-log", action="store_true", help="turn off gunicorn's access log line per request")
+    serve.add_argument(
+        "--refresh-every", type=float, default=600.0, metavar="SECONDS",
+        help="check every SECONDS whether ratings changed since the last precompute and rerun it in a background "
+        "process; 0 turns this off (default 600)",
+    )
     serve.set_defaults(handler=_serve_command)
+
+    refresh = commands.add_parser(
+        "refresh", parents=[common], help="rerun precompute with its stored options whenever ratings changed since it ran"
+    )
+    refresh.add_argument("--every", type=float, default=0.0, metavar="SECONDS", help="check again every SECONDS; 0 checks once (default 0)")
+    refresh.set_defaults(handler=_refresh_command)
     return parser
 
 
@@ -187,22 +206,11 @@ def _load_command(args, settings: Settings) -> int:
 
 def _refresh_precompute(graph) -> None:
     """Rerun precompute with its stored options when the graph has precomputed data that the load made stale."""
-    from graph_rec.precompute import precompute
-    from graph_rec.similarity import is_up_to_date
+    from graph_rec.precompute import refresh
 
-    status = graph.read("precompute_status")[0]
-    if status["computed_ratings"] is None:
-        return
-    options = {
-        "l2": status["l2"],
-        "neighbours": status["neighbours"],
-        "popularity_exponent": status["popularity_exponent"],
-    }
-    if is_up_to_date(graph, **options):
-        return
-    print(f"the ratings changed, so precompute runs again with {options}", file=sys.stderr)
-    summary = precompute(graph, **options)
-    print(f"precomputed in {summary['seconds']['total']:.1f} s")
+    summary = refresh(graph)
+    if summary is not None:
+        print(f"the ratings changed, so precompute ran again in {summary['seconds']['total']:.1f} s")
 
 
 def _precompute_command(args, settings: Settings) -> int:
@@ -255,6 +263,19 @@ def _generate_command(args, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _export_command(args, settings: Settings) -> int:
+    from graph_rec.export import export_graph
+
+    graph = _open_graph(settings)
+    try:
+        summary = export_graph(graph, args.out, force=args.force)
+    finally:
+        graph.close()
+    print(summary.format())
+    print(f"load with: {summary.load_command()}")
+    return EXIT_OK
+
+
 def _recommend_command(args, settings: Settings) -> int:
     from graph_rec.recommend import recommend
 
@@ -300,14 +321,65 @@ def _print_items(items, as_json: bool, header: dict) -> None:
             print(f"      - {reason}")
 
 
+def _refresh_command(args, settings: Settings) -> int:
+    from graph_rec.precompute import refresh
+
+    if args.every < 0:
+        raise ValueError(f"--every {args.every:g} is negative: use 0 to check once, or a number of seconds")
+    graph = _open_graph(settings)
+    try:
+        while True:
+            summary = refresh(graph)
+            if summary is not None:
+                print(f"precomputed again in {summary['seconds']['total']:.1f} s", flush=True)
+            if not args.every:
+                return EXIT_OK
+            time.sleep(args.every)
+    except KeyboardInterrupt:  # Ctrl-C on `serve` reaches this child process too
+        return EXIT_OK
+    finally:
+        graph.close()
+
+
+def _start_refresher(args) -> subprocess.Popen | None:
+    """Start ``refresh --every`` as a child process that keeps the precompute fresh while the API serves."""
+    if args.refresh_every <= 0:
+        return None
+    command = [sys.executable, "-m", "graph_rec", "refresh", "--every", str(args.refresh_every)]
+    if args.home:
+        command += ["--home", args.home]
+    if args.dataset:
+        command += ["--dataset", args.dataset]
+    refresher = subprocess.Popen(command)
+    logger.info("background refresh every %g s in process %d", args.refresh_every, refresher.pid)
+    return refresher
+
+
 def _serve_command(args, settings: Settings) -> int:
+    from webapi.app import log_request_ids
+
+    _check_serve_options(args)
+    log_request_ids()
+    refresher = _start_refresher(args)
+    try:
+        return _serve(args, settings)
+    finally:
+        if refresher is not None:
+            refresher.terminate()
+            refresher.wait(timeout=30)
+
+
+def _check_serve_options(args) -> None:
     for name in ("workers", "threads", "timeout"):
         value = getattr(args, name)
         if value is not None and value < 1:
             raise ValueError(f"invalid --{name} {value}: use 1 or more")
+    if args.server == "waitress" and args.workers is not None:
+        raise ValueError("--workers applies to gunicorn only: waitress serves from one process")
+
+
+def _serve(args, settings: Settings) -> int:
     if args.server == "waitress":
-        if args.workers is not None:
-            raise ValueError("--workers applies to gunicorn only: waitress serves from one process")
         return _serve_with_waitress(args, settings)
 
     from webapi.server import ServerOptions, serve

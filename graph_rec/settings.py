@@ -34,6 +34,8 @@ class Settings:
     # Seconds: a connection attempt, the retries of one transaction, one query, and a whole
     # API request. check_timeouts keeps the first three below the last, so a request with the
     # database down answers 503 before its timeout.
+    # NOTE: nothing stops a request whose queries are each slow but under query_timeout: a
+    # recommendation runs three rounds of queries one after another.
     connection_timeout: float = 2.0
     retry_time: float = 3.0
     query_timeout: float = 10.0

@@ -1,4 +1,8 @@
-"""Read and validate a MovieLens "latest" directory: movies.csv, ratings.csv, links.csv and tags.csv.
+"""Read and validate a MovieLens "latest" directory: movies.csv, ratings.csv, links.csv, tags.csv and users.csv.
+
+tags.csv and users.csv are optional. MovieLens itself has no users.csv: its users are the
+userIds of ratings.csv and tags.csv. ``python -m graph_rec export`` writes one, with a userId
+column, when the graph has users without ratings or tags, so that a load keeps them.
 
 Every file is read and checked completely before anything is written, and the first invalid
 value raises ``InputFileError``. Rows that refer to a movieId missing from movies.csv are not
@@ -31,12 +35,14 @@ MOVIES_FILE = "movies.csv"
 RATINGS_FILE = "ratings.csv"
 LINKS_FILE = "links.csv"
 TAGS_FILE = "tags.csv"
+USERS_FILE = "users.csv"
 REQUIRED_FILES = (MOVIES_FILE, RATINGS_FILE, LINKS_FILE)
 
 MOVIES_COLUMNS = ("movieId", "title", "genres")
 RATINGS_COLUMNS = ("userId", "movieId", "rating", "timestamp")
 LINKS_COLUMNS = ("movieId", "imdbId", "tmdbId")
 TAGS_COLUMNS = ("userId", "movieId", "tag", "timestamp")
+USERS_COLUMNS = ("userId",)
 
 # MovieLens writes this placeholder in the genres column of a movie without genres.
 NO_GENRES = "(no genres listed)"
@@ -106,7 +112,7 @@ class MovieLensData:
     when absent). ``ratings`` has user_id, movie_id, rating and timestamp, or is a
     ``RatingsFile`` to read in chunks when the data was read with ``stream_ratings=True``.
     ``tags`` has user_id, movie_id, tag and timestamp, and is empty when the directory has no
-    tags.csv.
+    tags.csv. ``users`` has the user_id of each line of users.csv, and is empty without that file.
     """
 
     directory: Path
@@ -114,6 +120,7 @@ class MovieLensData:
     ratings: pd.DataFrame | RatingsFile
     tags: pd.DataFrame
     reports: list[FileReport]
+    users: pd.DataFrame = field(default_factory=lambda: _empty_users())
 
 
 def read_movielens(directory: str | Path, *, stream_ratings: bool = False) -> MovieLensData:
@@ -142,8 +149,15 @@ def read_movielens(directory: str | Path, *, stream_ratings: bool = False) -> Mo
         logger.info("%s not found, so no tags are loaded", tags_path)
         tags = _empty_tags()
 
+    users_path = directory / USERS_FILE
+    if users_path.exists():
+        users, users_report = read_users(users_path)
+        reports.append(users_report)
+    else:
+        users = _empty_users()
+
     movies = _join_links(movies, links)
-    return MovieLensData(directory, movies, ratings, tags, reports)
+    return MovieLensData(directory, movies, ratings, tags, reports, users)
 
 
 def read_movies(path: Path) -> tuple[pd.DataFrame, FileReport]:
@@ -404,6 +418,14 @@ def read_tags(path: Path, movie_ids: Collection[int]) -> tuple[pd.DataFrame, Fil
     repeated = tags.duplicated(["user_id", "movie_id", "tag"], keep="first")
     report.skip(REPEATED_TAG, repeated.sum())
     return tags[~repeated], report
+
+
+def read_users(path: Path) -> tuple[pd.DataFrame, FileReport]:
+    """Read users.csv into user_id, rejecting invalid and repeated userIds."""
+    table = read_csv_table(path, USERS_COLUMNS)
+    users = pd.DataFrame({"user_id": parse_positive_ids(table, "userId")})
+    check_unique(table, ["userId"])
+    return users, FileReport(path, len(users))
 
 
 def parse_year(title: str) -> int | None:
@@ -738,7 +760,7 @@ def _check_directory(directory: Path) -> None:
             raise InputFileError(
                 directory / name,
                 "file not found",
-                f"A MovieLens directory must contain {', '.join(REQUIRED_FILES)} (tags.csv is optional)",
+                f"A MovieLens directory must contain {', '.join(REQUIRED_FILES)} (tags.csv and users.csv are optional)",
             )
 
 
@@ -748,6 +770,10 @@ def _join_links(movies: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     if unlinked:
         logger.info("%d movies have no links.csv row or an empty imdbId", unlinked)
     return joined
+
+
+def _empty_users() -> pd.DataFrame:
+    return pd.DataFrame({"user_id": pd.Series(dtype="int64")})
 
 
 def _empty_tags() -> pd.DataFrame:

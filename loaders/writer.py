@@ -25,7 +25,7 @@ import pandas as pd
 
 from graph_rec.db import Graph, read_statements
 from loaders.credits import CreditsData, read_credits
-from loaders.movielens import DEFAULT_CHUNK_ROWS, FileReport, MovieLensData, RatingsFile, read_movielens
+from loaders.movielens import DEFAULT_CHUNK_ROWS, USERS_FILE, FileReport, MovieLensData, RatingsFile, read_movielens
 from loaders.progress import batches_with_progress
 from loaders.rating_writer import frame_chunks, write_ratings
 
@@ -44,8 +44,8 @@ class LoadSummary:
     ``rows_read``, ``skipped`` (rows) and ``dropped_values`` (values removed from kept rows, such
     as a name listed twice for one movie) are keyed by file path. ``rows_written`` and ``seconds`` are
     keyed by step: validate, schema, then one step per load query, and total. The MovieLens
-    steps are movies, ratings, tags, credit_movies, actors and directors, and the ml-100k steps
-    are genres, ml100k_movies, users and ratings.
+    steps are movies, user_ids (with a users.csv only), ratings, tags, credit_movies, actors and
+    directors, and the ml-100k steps are genres, ml100k_movies, users and ratings.
     """
 
     directory: str
@@ -316,9 +316,11 @@ def read_inputs(
 
 
 def _write_movielens(writer: "_BatchWriter", data: MovieLensData) -> None:
-    """Write movies with their links and genres, then ratings, then tags."""
+    """Write movies with their links and genres, then the users of users.csv, then ratings, then tags."""
     directory = data.directory
     writer.write("movies", data.movies, directory / "movies.csv")
+    if not data.users.empty:
+        writer.write("user_ids", data.users, directory / USERS_FILE)
     writer.write_ratings(data.ratings, directory / "ratings.csv")
     if data.tags.empty:
         logger.info("no tags to write from %s", directory)

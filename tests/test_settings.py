@@ -55,3 +55,29 @@ def test_hybrid_weights_parsed():
 def test_invalid_hybrid_weights_rejected(raw, message):
     with pytest.raises(ValueError, match=message):
         Settings.from_env({"GRAPH_REC_HYBRID_WEIGHTS": raw})
+
+
+def test_request_timeout_must_exceed_driver_waits():
+    with pytest.raises(ValueError, match="GRAPH_REC_CONNECTION_TIMEOUT \\+ GRAPH_REC_RETRY_TIME is 7 s, not below"):
+        Settings.from_env({"GRAPH_REC_CONNECTION_TIMEOUT": "4", "GRAPH_REC_RETRY_TIME": "3", "GRAPH_REC_REQUEST_TIMEOUT": "6"})
+    with pytest.raises(ValueError, match="GRAPH_REC_QUERY_TIMEOUT is 10 s, not below GRAPH_REC_REQUEST_TIMEOUT"):
+        Settings.from_env({"GRAPH_REC_REQUEST_TIMEOUT": "10"})
+    settings = Settings.from_env({"GRAPH_REC_REQUEST_TIMEOUT": "30", "GRAPH_REC_QUERY_TIMEOUT": "20"})
+    assert (settings.request_timeout, settings.query_timeout) == (30.0, 20.0)
+
+
+@pytest.mark.parametrize("raw, expected", [("true", True), ("1", True), ("no", False), ("False", False)])
+def test_reads_need_key_parsed(raw, expected):
+    settings = Settings.from_env({"GRAPH_REC_API_KEY": "k" * 16, "GRAPH_REC_READS_NEED_KEY": raw})
+    assert settings.reads_need_key is expected
+
+
+def test_reads_need_key_rejects_other_values():
+    with pytest.raises(ValueError, match="GRAPH_REC_READS_NEED_KEY='maybe' is invalid"):
+        Settings.from_env({"GRAPH_REC_API_KEY": "k" * 16, "GRAPH_REC_READS_NEED_KEY": "maybe"})
+
+
+def test_max_body_bytes_from_env():
+    assert Settings.from_env({"GRAPH_REC_MAX_BODY_BYTES": "1024"}).max_body_bytes == 1024
+    with pytest.raises(ValueError, match="GRAPH_REC_MAX_BODY_BYTES"):
+        Settings.from_env({"GRAPH_REC_MAX_BODY_BYTES": "0"})
