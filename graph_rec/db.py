@@ -108,7 +108,7 @@ class Graph:
         self.database = database
         self.timeout = timeout
         # Queries wait for the transactions these bookmarks name, so a client reads its own
-        # writes on a cluster; by default, the driver's manager orders this process's queries.
+        # writes on a cluster. By default, the driver's manager orders this process's queries.
         self.bookmark_manager = bookmark_manager or driver.execute_query_bookmark_manager
 
     @classmethod
@@ -125,7 +125,7 @@ class Graph:
         return Graph(self.driver, self.database, self.timeout, manager)
 
     def bookmarks(self) -> list[str]:
-        """The bookmarks of the latest transactions through this graph, for a client to send back."""
+        """Return the bookmarks of the latest transactions through this graph, for a client to send back."""
         return sorted(self.bookmark_manager.get_bookmarks())
 
     def read(self, name: str, /, **parameters) -> list[dict]:

@@ -1,7 +1,7 @@
 """Live feedback: the small writes people make while the service runs.
 
-A rating is created or replaced with ``put_rating`` and removed with ``delete_rating``;
-``hide_movie`` records that a user is not interested in a movie, and ``delete_user`` removes a
+A rating is created or replaced with ``put_rating`` and removed with ``delete_rating``.
+``hide_movie`` records that a user is not interested in a movie. ``delete_user`` removes a
 user with everything they wrote. Each write marks the user changed, so their next
 recommendation runs the live queries that see it, and precompute knows its data is stale.
 """

@@ -33,7 +33,7 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     # Seconds: a connection attempt, the retries of one transaction, one query, and a whole
     # API request. check_timeouts keeps the first three below the last, so a request with the
-    # database down answers 503 before its timeout.
+    # database down returns 503 before its timeout.
     # NOTE: nothing stops a request whose queries are each slow but under query_timeout: a
     # recommendation runs three rounds of queries one after another.
     connection_timeout: float = 2.0
@@ -96,7 +96,7 @@ class Settings:
             if seconds >= self.request_timeout:
                 raise ValueError(
                     f"{names} is {seconds:g} s, not below GRAPH_REC_REQUEST_TIMEOUT ({self.request_timeout:g} s): "
-                    "lower it or raise the request timeout, so that requests answer 503 instead of hanging"
+                    "lower it or raise the request timeout, so that requests return 503 instead of hanging"
                 )
 
 

@@ -30,13 +30,13 @@ logger = logging.getLogger(__name__)
 GRAPH_KEY = "graph_rec.graph"
 REQUEST_ID_HEADER = "X-Request-Id"
 WRITE_METHODS = frozenset({"PUT", "POST", "DELETE", "PATCH"})
-# Endpoints that answer without a key even when reads need one.
+# Endpoints that need no key, even when reads do.
 OPEN_ENDPOINTS = frozenset({"api.health", "api.openapi"})
 # A request id the client sends is kept when it is short and plain, else replaced.
 _CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _graph_lock = threading.Lock()
 
-# The id of the request this thread works for; graph_rec's query threads copy it (see
+# The id of the request this thread works for. graph_rec's query threads copy it (see
 # graph_rec.recommend), so every log line of a request carries the same id.
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -125,9 +125,9 @@ def _check_body_size() -> None:
 
 
 def _check_api_key():
-    """Answer 401 or 403 unless the request may proceed: writes always need the key, reads when configured."""
+    """Return a 401 or 403 response unless the request may proceed: writes always need the key, reads when configured."""
     if request.url_rule is None:
-        return None  # let routing answer 404 or 405
+        return None  # routing returns the 404 or 405
     settings: Settings = current_app.config["GRAPH_REC_SETTINGS"]
     is_write = request.method in WRITE_METHODS
     if not is_write and (not settings.reads_need_key or request.endpoint in OPEN_ENDPOINTS):
@@ -139,7 +139,7 @@ def _check_api_key():
     if scheme.lower() != "bearer" or not token.strip():
         return error_response(401, "missing API key: send the header 'Authorization: Bearer <key>'", challenge)
     if not hmac.compare_digest(token.strip().encode("utf-8"), settings.api_key.encode("utf-8")):
-        logger.warning("%s %s refused: wrong API key", request.method, request.path)
+        logger.warning("%s %s rejected: wrong API key", request.method, request.path)
         return error_response(401, "wrong API key: send the key that GRAPH_REC_API_KEY sets on the server", challenge)
     return None
 

@@ -1,6 +1,6 @@
 """Signed bookmark tokens: how a client carries its writes' Neo4j bookmarks to its next request.
 
-A write response's ``X-Graph-Bookmarks`` header holds the driver's bookmarks for that write,
+A write response's ``X-Graph-Bookmarks`` header contains the driver's bookmarks for that write,
 encoded and signed with a key derived from the API key. A client that sends the token back is
 served by a query that waits for those writes, on any worker process and any cluster member.
 The signature means that only bookmarks this service issued ever reach Neo4j, so a forged

@@ -12,12 +12,12 @@ MAX_ID = 2**63 - 1  # the largest Neo4j INTEGER
 MAX_OFFSET = 1_000_000
 
 
-def _id(name: str, what: str, example: int) -> dict:
+def _id(name: str, label: str, example: int) -> dict:
     return {
         "name": name,
         "in": "path",
         "required": True,
-        "description": f"{what} id, a positive integer",
+        "description": f"{label} id, a positive integer",
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
         "example": example,
     }

@@ -46,7 +46,7 @@ def user_recommendations(user_id: str):
 
 @api.get("/users/<user_id>/ratings")
 def user_ratings(user_id: str):
-    """One page of a user's ratings, newest first."""
+    """Return one page of a user's ratings, newest first."""
     user = _id_parameter("user_id", user_id)
     offset = _int_query("offset", 0, 0, MAX_OFFSET)
     limit = _int_query("limit", DEFAULT_PAGE_SIZE, 1, feedback.MAX_PAGE_SIZE)
@@ -133,7 +133,7 @@ def movie_similar(movie_id: str):
 
 @api.get("/health")
 def health():
-    """Return 200 when Neo4j completes a read, else 503 with the reason; both say how old the precompute is."""
+    """Return 200 when Neo4j completes a read, else 503 with the reason, each with the age of the precompute."""
     try:
         graph = get_graph()
         # verify_connectivity does not retry, so a stopped server is reported at once.
@@ -149,12 +149,12 @@ def health():
 
 @api.get("/openapi.json")
 def openapi():
-    """The OpenAPI 3 description of this API."""
+    """Return the OpenAPI 3 description of this API."""
     return jsonify(openapi_document())
 
 
 def _graph() -> Graph:
-    """The graph for this request: it waits for the client's bookmarks, and a write collects its own."""
+    """Return the graph for this request, which waits for the client's bookmarks and collects a write's own."""
     bookmarks = _bookmarks_header()
     graph = get_graph()
     if bookmarks or request.method in WRITE_METHODS:
