@@ -6,8 +6,10 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -356,9 +358,15 @@ def _start_refresher(args) -> subprocess.Popen | None:
 
 
 def _serve_command(args, settings: Settings) -> int:
+    _check_serve_options(args)
+    # gunicorn workers share their request metrics through files. The folder must be set before
+    # prometheus_client is first imported (by webapi), and lives as long as this server.
+    metrics_dir = None
+    if args.server == "gunicorn" and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = tempfile.mkdtemp(prefix="graph-rec-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     from webapi.app import log_request_ids
 
-    _check_serve_options(args)
     log_request_ids()
     refresher = _start_refresher(args)
     try:
@@ -367,6 +375,8 @@ def _serve_command(args, settings: Settings) -> int:
         if refresher is not None:
             refresher.terminate()
             refresher.wait(timeout=30)
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _check_serve_options(args) -> None:

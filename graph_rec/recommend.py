@@ -27,6 +27,7 @@ MIN_RATING = 4.0  # a rating at or above this counts as "liked"
 MAX_SEEDS = 50  # liked movies a request starts from, which bounds the paths it expands
 MIN_CANDIDATES = 100  # candidates each strategy returns before merging, or k if larger
 MAX_K = 100
+MAX_OFFSET = 400  # the deepest page starts here, so a request never ranks more than 500 movies
 EVIDENCE_LIMIT = 3  # reasons per strategy and movie
 
 # Threads for the independent queries of one request, which share the thread-safe driver.
@@ -61,6 +62,19 @@ class Recommendation:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class MovieFilter:
+    """Conditions on the recommended movies: a genre, a range of years, and ids to leave out."""
+
+    genre: str | None = None
+    year_min: int | None = None
+    year_max: int | None = None
+    exclude: frozenset[int] = frozenset()
+
+    def limits_catalogue(self) -> bool:
+        return self.genre is not None or self.year_min is not None or self.year_max is not None
+
+
 def recommend(
     graph: Graph,
     user_id: int,
@@ -69,32 +83,57 @@ def recommend(
     exclude_seen: bool = True,
     candidates: Sequence[int] | None = None,
     weights: Mapping[str, float] | None = None,
+    movie_filter: MovieFilter | None = None,
+    offset: int = 0,
 ) -> list[Recommendation]:
-    """Recommend up to k movies for a user, best first.
+    """Recommend up to k movies for a user, best first, starting at rank ``offset``.
 
-    ``candidates`` restricts the result to those movie ids, and ``weights`` replaces
-    HYBRID_WEIGHTS for the hybrid strategy. Raises UnknownUserError for a user who is not in
-    the graph, and ValueError for an invalid k or strategy.
+    ``candidates`` restricts the result to those movie ids, ``movie_filter`` to a genre and
+    years and without some ids, and ``weights`` replaces HYBRID_WEIGHTS for the hybrid
+    strategy. Raises UnknownUserError for a user who is not in the graph, and ValueError for an
+    invalid k, offset or strategy.
     """
     _check_request(k, strategy)
+    if not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+        raise ValueError(f"offset must be an integer from 0 to {MAX_OFFSET}, got {offset!r}")
+    movie_filter = movie_filter or MovieFilter()
+    if movie_filter.limits_catalogue():
+        # NOTE: a restricted catalogue skips the stored lists, so these requests run the live queries.
+        candidates = _matching_movies(graph, movie_filter, candidates)
     weights = dict(weights or HYBRID_WEIGHTS)
-    parameters = _request_parameters(graph, user_id, k, exclude_seen, candidates)
+    total = k + offset
+    parameters = _request_parameters(graph, user_id, total, exclude_seen, candidates, movie_filter.exclude)
     if strategy == "hybrid":
         found = _run_strategies(graph, list(weights), parameters)
-        ranked = ranking.top_k(ranking.merge(found, weights), k)
+        ranked = ranking.top_k(ranking.merge(found, weights), total)
     else:
         found = {strategy: _run_strategy(graph, strategy, parameters)}
-        ranked = ranking.top_k(found[strategy], k)
+        ranked = ranking.top_k(found[strategy], total)
     own_count = len(ranked)
-    if own_count < k and strategy not in ("popular", "hybrid"):
-        found["popular"] = _run_strategy(graph, "popular", {**parameters, "limit": k + own_count})
-        ranked = _fill_with_popular(ranked, found["popular"], k)
+    if own_count < total and strategy not in ("popular", "hybrid"):
+        found["popular"] = _run_strategy(graph, "popular", {**parameters, "limit": total + own_count})
+        ranked = _fill_with_popular(ranked, found["popular"], total)
+    filled = {movie_id for movie_id, _ in ranked[own_count:]}
+    ranked = ranked[offset:]
 
     details = _submit(_details, graph, [movie_id for movie_id, _ in ranked] + _evidence_ids(parameters, ranked))
     reason_lists = _reasons(graph, parameters, found, ranked, details)
-    for movie_id, _ in ranked[own_count:]:
-        reason_lists[movie_id].append(f"added because the {strategy} strategy found only {own_count} movies")
+    for movie_id, _ in ranked:
+        if movie_id in filled:
+            reason_lists[movie_id].append(f"added because the {strategy} strategy found only {own_count} movies")
     return _with_details(details.result(), ranked, reason_lists)
+
+
+def _matching_movies(graph: Graph, movie_filter: MovieFilter, candidates: Sequence[int] | None) -> list[int]:
+    """Ids of the movies that pass the filter's genre and years, within ``candidates`` when given."""
+    rows = graph.read(
+        "movies_matching", genre=movie_filter.genre, year_min=movie_filter.year_min, year_max=movie_filter.year_max
+    )
+    matching = [row["movie_id"] for row in rows]
+    if candidates is None:
+        return matching
+    allowed = set(candidates)
+    return [movie_id for movie_id in matching if movie_id in allowed]
 
 
 def strategy_scores(
@@ -145,7 +184,12 @@ def _check_request(k: int, strategy: str) -> None:
 
 
 def _request_parameters(
-    graph: Graph, user_id: int, limit: int, exclude_seen: bool, candidates: Sequence[int] | None
+    graph: Graph,
+    user_id: int,
+    limit: int,
+    exclude_seen: bool,
+    candidates: Sequence[int] | None,
+    excluded: frozenset[int] = frozenset(),
 ) -> dict:
     profile = graph.read("user_profile", user_id=user_id)
     if not profile:
@@ -162,8 +206,9 @@ def _request_parameters(
         # The user's precomputed lists contain each strategy's top MIN_CANDIDATES unseen movies
         # over the whole catalogue, so they serve only requests of that shape.
         "stored": profile[0]["candidates"] if exclude_seen and candidates is None else None,
-        # Movies the user marked "not interested"; the live queries skip them too.
-        "hidden": frozenset(profile[0]["hidden_ids"]),
+        # Movies the user marked "not interested", which the live queries skip too, and the
+        # request's excluded movies, which are dropped from every strategy's scores.
+        "hidden": frozenset(profile[0]["hidden_ids"]) | excluded,
     }
 
 
@@ -190,7 +235,8 @@ def _run_strategy(graph: Graph, strategy: str, parameters: dict) -> dict[int, fl
         query = "collaborative_precomputed"
     elif strategy != "popular":
         names += ["min_rating", "max_seeds"]
-    return _scores(graph.read(query, **{name: parameters[name] for name in names}))
+    scores = _scores(graph.read(query, **{name: parameters[name] for name in names}))
+    return {movie_id: score for movie_id, score in scores.items() if movie_id not in parameters["hidden"]}
 
 
 def _stored_scores(parameters: dict, strategy: str) -> dict[int, float] | None:

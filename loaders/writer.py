@@ -123,9 +123,11 @@ def _format_reasons(title: str, counts: dict[str, dict[str, int]]) -> str:
 
 
 def create_schema(graph: Graph) -> None:
-    """Create the constraints in queries/schema.cypher, leaving existing ones as they are."""
+    """Create the constraints and indexes in queries/schema.cypher, leaving existing ones as they are."""
     for statement in read_statements("schema"):
         graph.run_text(statement)
+    # A new index fills in the background; wait, so that the first search finds every title.
+    graph.run_text("CALL db.awaitIndexes(300)")
 
 
 def read_counts(graph: Graph) -> dict[str, int]:

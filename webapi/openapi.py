@@ -6,10 +6,17 @@ from functools import cache
 
 from graph_rec.feedback import MAX_PAGE_SIZE
 from graph_rec.recommend import MAX_K, STRATEGIES
+from graph_rec.recommend import MAX_OFFSET as RECOMMENDATION_OFFSET
+from graph_rec.search import MAX_QUERY_LENGTH
+from graph_rec.search import MAX_RESULTS as SEARCH_RESULTS
 from webapi.bookmarks import HEADER, MAX_TOKEN_LENGTH, TOKEN_PATTERN
 
 MAX_ID = 2**63 - 1  # the largest Neo4j INTEGER
-MAX_OFFSET = 1_000_000
+MAX_OFFSET = 1_000_000  # of a page of ratings
+MAX_OFFSET_RANK = RECOMMENDATION_OFFSET  # of a page of recommendations
+MAX_SEARCH_RESULTS = SEARCH_RESULTS
+MAX_EXCLUDED = 100
+MIN_YEAR, MAX_YEAR = 1800, 2100
 
 
 def _id(name: str, label: str, example: int) -> dict:
@@ -86,11 +93,88 @@ SCHEMAS = {
     },
     "Recommendations": {
         "type": "object",
-        "required": ["user_id", "strategy", "items"],
+        "required": ["user_id", "strategy", "offset", "items"],
         "properties": {
             "user_id": {"type": "integer"},
             "strategy": {"type": "string", "enum": list(STRATEGIES)},
+            "offset": {"type": "integer"},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Movie"}},
+        },
+    },
+    "Explanation": {
+        "type": "object",
+        "description": "a node-link graph (networkx.node_link_graph reads it) with the paths behind the score",
+        "required": ["directed", "multigraph", "graph", "nodes", "edges", "paths"],
+        "properties": {
+            "directed": {"type": "boolean"},
+            "multigraph": {"type": "boolean"},
+            "graph": {
+                "type": "object",
+                "required": ["user_id", "movie_id", "strategy", "score", "strategies"],
+                "properties": {
+                    "user_id": {"type": "integer"},
+                    "movie_id": {"type": "integer"},
+                    "strategy": {"type": "string"},
+                    "score": {"type": "number"},
+                    "strategies": {"type": "object"},
+                },
+            },
+            "nodes": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "kind", "label"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "kind": {"type": "string", "enum": ["user", "movie", "person", "genre"]},
+                        "label": {"type": "string"},
+                    },
+                },
+            },
+            "edges": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["source", "target", "type"],
+                    "properties": {
+                        "source": {"type": "string"},
+                        "target": {"type": "string"},
+                        "type": {"type": "string", "enum": ["RATED", "SIMILAR", "CO_RATED", "ACTED_IN", "DIRECTED", "IN_GENRE"]},
+                    },
+                },
+            },
+            "paths": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["strategy", "nodes", "contribution"],
+                    "properties": {
+                        "strategy": {"type": "string"},
+                        "nodes": {"type": "array", "items": {"type": "string"}},
+                        "contribution": {"type": "number"},
+                    },
+                },
+            },
+        },
+    },
+    "SearchResults": {
+        "type": "object",
+        "required": ["query", "items"],
+        "properties": {
+            "query": {"type": "string"},
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["movie_id", "title", "year", "genres"],
+                    "properties": {
+                        "movie_id": {"type": "integer"},
+                        "title": {"type": "string"},
+                        "year": {"type": ["integer", "null"]},
+                        "genres": {"type": ["array", "null"], "items": {"type": "string"}},
+                    },
+                },
+            },
         },
     },
     "SimilarMovies": {
@@ -190,6 +274,21 @@ WRITE_HEADERS = {
 }
 
 
+FILTERS = [
+    _query_int("offset", 0, MAX_OFFSET_RANK, 0, "rank of the first movie to return, for paging"),
+    {"name": "genre", "in": "query", "required": False, "description": "only movies in this genre, in any letter case; an unknown genre matches no movie", "schema": {"type": "string", "maxLength": 100}},
+    _query_int("year_min", MIN_YEAR, MAX_YEAR, MIN_YEAR, "only movies from this year on"),
+    _query_int("year_max", MIN_YEAR, MAX_YEAR, MAX_YEAR, "only movies up to this year"),
+    {
+        "name": "exclude",
+        "in": "query",
+        "required": False,
+        "description": "comma-separated movie ids to leave out",
+        "schema": {"type": "string", "pattern": f"^[1-9][0-9]*(,[1-9][0-9]*){{0,{MAX_EXCLUDED - 1}}}$"},
+    },
+]
+
+
 def _operation(summary: str, parameters: list, responses: dict, security: list, body: bool = False) -> dict:
     operation = {"summary": summary, "parameters": parameters + [BOOKMARKS], "responses": responses, "security": security}
     if body:
@@ -220,8 +319,33 @@ def openapi_document() -> dict:
         "/users/{user_id}/recommendations": {
             "get": _operation(
                 "Top-k movies for a user, with readable reasons",
-                [USER, K, strategy],
+                [USER, K, strategy, *FILTERS],
                 {"200": _json("Recommendations", "movies, best first"), **read_errors},
+                OPTIONAL_KEY,
+            )
+        },
+        "/users/{user_id}/recommendations/{movie_id}/explain": {
+            "get": _operation(
+                "The paths in the graph behind one movie's score for a user",
+                [USER, MOVIE, strategy],
+                {"200": _json("Explanation", "nodes, edges and paths with their contributions"), **read_errors},
+                OPTIONAL_KEY,
+            )
+        },
+        "/movies": {
+            "get": _operation(
+                "Movies whose titles contain words that start with each word of q, ignoring case and accents",
+                [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": True,
+                        "description": "words of a title",
+                        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH, "pattern": "\\S"},
+                    },
+                    _query_int("limit", 1, MAX_SEARCH_RESULTS, 10, "movies to return"),
+                ],
+                {"200": _json("SearchResults", "movies, best match first"), **read_errors},
                 OPTIONAL_KEY,
             )
         },
@@ -279,6 +403,16 @@ def openapi_document() -> dict:
                 {"200": _json("SimilarMovies", "movies, most similar first"), **read_errors},
                 OPTIONAL_KEY,
             )
+        },
+        "/metrics": {
+            "get": {
+                "summary": "Request counts and latencies by route, in Prometheus' text format",
+                "security": OPTIONAL_KEY,
+                "responses": {
+                    "200": {"description": "the exposition text", "content": {"text/plain": {"schema": {"type": "string"}}}},
+                    **_errors(401),
+                },
+            }
         },
         "/health": {
             "get": {

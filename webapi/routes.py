@@ -9,13 +9,25 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph_rec import STRATEGIES, feedback, recommend, similar_movies
+from graph_rec.explain import explain
+from graph_rec.search import MAX_QUERY_LENGTH, SearchIndexMissingError, search_movies
 from graph_rec.db import ConnectionSettingsError, Graph, unavailable_hint
 from graph_rec.precompute import freshness
-from graph_rec.recommend import MAX_K, UnknownMovieError, UnknownUserError
+from graph_rec.recommend import MAX_K, MovieFilter, UnknownMovieError, UnknownUserError
 from graph_rec.settings import Settings
 from webapi import bookmarks as bookmark_tokens
 from webapi.app import WRITE_METHODS, get_graph
-from webapi.openapi import MAX_ID, MAX_OFFSET, openapi_document
+from webapi.metrics import metrics_text
+from webapi.openapi import (
+    MAX_EXCLUDED,
+    MAX_ID,
+    MAX_OFFSET,
+    MAX_OFFSET_RANK,
+    MAX_SEARCH_RESULTS,
+    MAX_YEAR,
+    MIN_YEAR,
+    openapi_document,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -24,24 +36,55 @@ api = Blueprint("api", __name__)
 DEFAULT_K = 10
 DEFAULT_PAGE_SIZE = 20
 # Decimal integers without sign or leading zeros, as the OpenAPI description states.
+MAX_GENRE_LENGTH = 100
 _NATURAL = re.compile(r"0|[1-9][0-9]{0,18}")
 
 
 @api.get("/users/<user_id>/recommendations")
 def user_recommendations(user_id: str):
-    """Top-k movies for a user: 400 for invalid input, 404 for an unknown user."""
+    """Return the top-k movies for a user: 400 for invalid input, 404 for an unknown user."""
     user = _id_parameter("user_id", user_id)
     k = _int_query("k", DEFAULT_K, 1, MAX_K)
-    strategy = request.args.get("strategy", "hybrid")
-    if strategy not in STRATEGIES:
-        abort(400, f"invalid strategy {strategy!r}: use one of {', '.join(STRATEGIES)}")
-
+    offset = _int_query("offset", 0, 0, MAX_OFFSET_RANK)
+    strategy = _strategy_parameter()
+    movie_filter = _movie_filter()
     try:
-        weights = _settings().hybrid_weights
-        items = recommend(_graph(), user, k=k, strategy=strategy, weights=weights)
+        items = recommend(
+            _graph(), user, k=k, strategy=strategy, weights=_settings().hybrid_weights, movie_filter=movie_filter, offset=offset
+        )
     except UnknownUserError:
         abort(404, f"user {user} not found: use the userId of a user in the loaded data set")
-    return jsonify({"user_id": user, "strategy": strategy, "items": [item.to_dict() for item in items]})
+    body = {"user_id": user, "strategy": strategy, "offset": offset, "items": [item.to_dict() for item in items]}
+    return jsonify(body)
+
+
+@api.get("/users/<user_id>/recommendations/<movie_id>/explain")
+def explain_recommendation(user_id: str, movie_id: str):
+    """Return the paths behind a movie's score for a user, as a node-link graph."""
+    user = _id_parameter("user_id", user_id)
+    movie = _id_parameter("movie_id", movie_id)
+    strategy = _strategy_parameter()
+    try:
+        return jsonify(explain(_graph(), user, movie, strategy=strategy, weights=_settings().hybrid_weights))
+    except UnknownUserError:
+        abort(404, f"user {user} not found")
+    except UnknownMovieError:
+        abort(404, f"movie {movie} not found")
+
+
+@api.get("/movies")
+def movie_search():
+    """Return the movies whose titles match the words in ``q``, best match first."""
+    text = request.args.get("q", "")
+    if not text.strip() or len(text) > MAX_QUERY_LENGTH:
+        abort(400, f"invalid q {text[:40]!r}: send 1 to {MAX_QUERY_LENGTH} characters of a title")
+    limit = _int_query("limit", DEFAULT_K, 1, MAX_SEARCH_RESULTS)
+    try:
+        items = search_movies(_graph(), text, limit=limit)
+    except SearchIndexMissingError as error:
+        logger.error("title search failed: %s", error)
+        abort(503, str(error))
+    return jsonify({"query": text, "items": items})
 
 
 @api.get("/users/<user_id>/ratings")
@@ -147,6 +190,13 @@ def health():
     return jsonify({"status": "ok", "neo4j": {"reachable": True}, "precompute": precompute})
 
 
+@api.get("/metrics")
+def metrics():
+    """Return request counts and latencies in Prometheus' text format, summed over all worker processes."""
+    body, content_type = metrics_text()
+    return current_app.response_class(body, content_type=content_type)
+
+
 @api.get("/openapi.json")
 def openapi():
     """Return the OpenAPI 3 description of this API."""
@@ -180,6 +230,35 @@ def _with_bookmarks(response, graph: Graph):
 
 def _settings() -> Settings:
     return current_app.config["GRAPH_REC_SETTINGS"]
+
+
+def _strategy_parameter() -> str:
+    strategy = request.args.get("strategy", "hybrid")
+    if strategy not in STRATEGIES:
+        abort(400, f"invalid strategy {strategy!r}: use one of {', '.join(STRATEGIES)}")
+    return strategy
+
+
+def _movie_filter() -> MovieFilter:
+    """Read the genre, year_min, year_max and exclude parameters of a recommendation request."""
+    genre = request.args.get("genre")
+    if genre is not None and len(genre) > MAX_GENRE_LENGTH:
+        abort(400, f"invalid genre {genre[:40]!r}...: use a genre name of up to {MAX_GENRE_LENGTH} characters")
+    year_min = _optional_int_query("year_min", MIN_YEAR, MAX_YEAR)
+    year_max = _optional_int_query("year_max", MIN_YEAR, MAX_YEAR)
+    if year_min is not None and year_max is not None and year_min > year_max:
+        abort(400, f"invalid years: year_min {year_min} is after year_max {year_max}")
+    raw = request.args.get("exclude", "")
+    parts = [part for part in raw.split(",") if part] if raw else []
+    if len(parts) > MAX_EXCLUDED or not all(_NATURAL.fullmatch(part) and 1 <= int(part) <= MAX_ID for part in parts):
+        abort(400, f"invalid exclude {raw[:60]!r}: use up to {MAX_EXCLUDED} comma-separated movie ids")
+    return MovieFilter(genre=genre, year_min=year_min, year_max=year_max, exclude=frozenset(int(part) for part in parts))
+
+
+def _optional_int_query(name: str, low: int, high: int) -> int | None:
+    if request.args.get(name) is None:
+        return None
+    return _int_query(name, low, low, high)
 
 
 def _rating_body() -> float:
