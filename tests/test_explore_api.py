@@ -77,11 +77,12 @@ def test_filters_by_genre_years_and_exclude(client):
     assert movie_ids(client.get("/users/1/recommendations?k=5&year_max=1990")) == [30, 40]
     assert 20 not in movie_ids(client.get("/users/1/recommendations?k=5&exclude=20,40"))
     assert movie_ids(client.get("/users/1/recommendations?k=5&genre=Western")) == []
+    assert movie_ids(client.get("/users/1/recommendations?k=5&year_min=2000&year_max=1990")) == []
 
 
 @pytest.mark.parametrize(
     "query",
-    ["year_min=1700", "year_min=2000&year_max=1990", "exclude=1,x", "exclude=0", "offset=401", "offset=-1", "genre=" + "x" * 101],
+    ["year_min=1700", "exclude=1,x", "exclude=", "exclude=1,,2", "exclude=0", "offset=401", "offset=-1", "genre=" + "x" * 101],
 )
 def test_invalid_filters_400(client, query):
     assert client.get(f"/users/1/recommendations?{query}").status_code == 400

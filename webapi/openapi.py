@@ -16,6 +16,7 @@ MAX_OFFSET = 1_000_000  # of a page of ratings
 MAX_OFFSET_RANK = RECOMMENDATION_OFFSET  # of a page of recommendations
 MAX_SEARCH_RESULTS = SEARCH_RESULTS
 MAX_EXCLUDED = 100
+EXCLUDED_ID_PATTERN = "[1-9][0-9]{0,17}"
 MIN_YEAR, MAX_YEAR = 1800, 2100
 
 
@@ -278,13 +279,13 @@ FILTERS = [
     _query_int("offset", 0, MAX_OFFSET_RANK, 0, "rank of the first movie to return, for paging"),
     {"name": "genre", "in": "query", "required": False, "description": "only movies in this genre, in any letter case; an unknown genre matches no movie", "schema": {"type": "string", "maxLength": 100}},
     _query_int("year_min", MIN_YEAR, MAX_YEAR, MIN_YEAR, "only movies from this year on"),
-    _query_int("year_max", MIN_YEAR, MAX_YEAR, MAX_YEAR, "only movies up to this year"),
+    _query_int("year_max", MIN_YEAR, MAX_YEAR, MAX_YEAR, "only movies up to this year; below year_min, no movie matches"),
     {
         "name": "exclude",
         "in": "query",
         "required": False,
         "description": "comma-separated movie ids to leave out",
-        "schema": {"type": "string", "pattern": f"^[1-9][0-9]*(,[1-9][0-9]*){{0,{MAX_EXCLUDED - 1}}}$"},
+        "schema": {"type": "string", "pattern": f"^{EXCLUDED_ID_PATTERN}(,{EXCLUDED_ID_PATTERN}){{0,{MAX_EXCLUDED - 1}}}$"},
     },
 ]
 
