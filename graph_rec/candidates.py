@@ -28,6 +28,7 @@ import numpy as np
 from scipy import sparse
 
 from graph_rec.db import Graph
+from graph_rec.progress import progress_bar
 from graph_rec.recommend import EVIDENCE_LIMIT, MAX_SEEDS, MIN_CANDIDATES, MIN_RATING
 from graph_rec.similarity import Interactions, column_sums
 
@@ -206,9 +207,11 @@ def user_candidate_rows(
     """Yield one row per user with ratings, in the shape of queries/load/user_candidates.cypher."""
     scorer = _Scorer(interactions, weights, ratings, model)
     user_count = len(interactions.user_ids)
-    for start in range(0, user_count, USER_CHUNK):
-        yield from scorer.rows(start, start + USER_CHUNK)
-        logger.info("scored the candidates of %d of %d users", min(start + USER_CHUNK, user_count), user_count)
+    with progress_bar(user_count, "candidate lists", unit=" users") as bar:
+        for start in range(0, user_count, USER_CHUNK):
+            yield from scorer.rows(start, start + USER_CHUNK)
+            bar.update(min(USER_CHUNK, user_count - start))
+            logger.debug("scored the candidates of %d of %d users", min(start + USER_CHUNK, user_count), user_count)
 
 
 def movie_stat_rows(ratings: Ratings) -> list[dict]:

@@ -21,6 +21,7 @@ import numpy as np
 from scipy import sparse
 
 from graph_rec.db import Graph
+from graph_rec.progress import progress_bar
 
 logger = logging.getLogger(__name__)
 
@@ -185,10 +186,12 @@ def store_similarities(graph: Graph, interactions: Interactions, weights: np.nda
     started = time.perf_counter()
     graph.write("load/similar_reset", movie_ids=[int(movie_id) for movie_id in interactions.movie_ids])
     relationships = 0
-    for start in range(0, len(interactions.movie_ids), BATCH_SIZE):
-        rows = neighbour_rows(weights[start : start + BATCH_SIZE], interactions.movie_ids, offset=start)
-        graph.write("load/similar", rows=rows)
-        relationships += sum(len(row["neighbours"]) for row in rows)
+    with progress_bar(len(interactions.movie_ids), "SIMILAR", unit=" movies") as bar:
+        for start in range(0, len(interactions.movie_ids), BATCH_SIZE):
+            rows = neighbour_rows(weights[start : start + BATCH_SIZE], interactions.movie_ids, offset=start)
+            graph.write("load/similar", rows=rows)
+            relationships += sum(len(row["neighbours"]) for row in rows)
+            bar.update(len(rows))
     logger.info("stored %d SIMILAR relationships in %.1f s", relationships, time.perf_counter() - started)
     return relationships
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from graph_rec.progress import progress_bar
+
 logger = logging.getLogger(__name__)
 
 GENRES = (
@@ -143,7 +145,7 @@ def _write_credits(
 
 def _write_ratings(path: Path, counts: np.ndarray, log_weights: np.ndarray, generator: np.random.Generator) -> None:
     shares = RATING_SHARES / RATING_SHARES.sum()
-    with open(path, "w", newline="", encoding="utf-8") as file:
+    with open(path, "w", newline="", encoding="utf-8") as file, progress_bar(int(counts.sum()), path.name, " ratings") as bar:
         file.write("userId,movieId,rating,timestamp\n")
         for index, count in enumerate(counts):
             movie_indexes = np.sort(sample_movies(int(count), log_weights, generator))
@@ -155,3 +157,4 @@ def _write_ratings(path: Path, counts: np.ndarray, log_weights: np.ndarray, gene
                 for movie, value, time in zip(movie_indexes.tolist(), values.tolist(), times.tolist())
             ]
             file.writelines(lines)
+            bar.update(len(lines))

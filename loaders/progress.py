@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from tqdm import tqdm
 
+from graph_rec.progress import progress_bar as graph_rec_progress_bar
+
 
 def batches_with_progress(
     rows: list[dict], batch_size: int, description: str, show: bool = True
@@ -27,4 +29,4 @@ def batches_with_progress(
 
 def progress_bar(total: int, description: str, show: bool = True) -> tqdm:
     """Create a bar on stderr for ``total`` rows that the caller advances; drawn only when stderr is a terminal."""
-    return tqdm(total=total, desc=description, unit=" rows", file=sys.stderr, disable=None if show else True)
+    return graph_rec_progress_bar(total, description, show=show)

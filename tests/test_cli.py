@@ -103,3 +103,31 @@ def test_load_reruns_stale_precompute(tiny_graph, tiny_settings, tmp_path):
     assert unrated not in profile["candidates"]["collaborative"]["ids"]
     skipped = run_cli(tiny_settings, "load", "--movielens", str(second))
     assert "precompute runs again" not in skipped.stderr
+
+
+@pytest.mark.parametrize(
+    "arguments, code, message",
+    [
+        (["recommend", "1", "--k", "0"], 2, "k must be an integer from 1 to 100"),
+        (["recommend", "1", "--strategy", "magic"], 2, "invalid choice"),
+        (["load", "--movielens", "/no/such/folder"], 2, "/no/such/folder"),
+        (["similar", "999"], 4, "movie 999 not found"),
+        (["refresh", "--every", "-1"], 2, "--every -1 is negative"),
+        (["export", "--out", "/dev/null"], 2, "/dev/null"),
+    ],
+)
+def test_exit_codes_scripts_rely_on(tiny_graph, tiny_settings, arguments, code, message):
+    tiny_graph.run_text(TINY_GRAPH)
+    result = run_cli(tiny_settings, *arguments)
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr
+
+
+def test_exit_code_3_when_neo4j_is_unreachable(tmp_path):
+    from graph_rec import neo4j_server
+    from graph_rec.settings import Settings
+
+    unreachable = Settings(neo4j_uri=f"neo4j://127.0.0.1:{neo4j_server.free_port()}", neo4j_password="unused-password")
+    result = run_cli(unreachable, "recommend", "1")
+    assert result.returncode == 3
+    assert "is unavailable" in result.stderr
