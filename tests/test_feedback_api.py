@@ -137,6 +137,8 @@ def test_reads_can_need_the_key(tiny):
     assert client.get("/users/1/recommendations", headers=AUTH).status_code == 200
     assert client.get("/health").status_code == 200
     assert client.get("/openapi.json").status_code == 200
+    assert client.get("/").status_code == 200
+    assert client.get("/static/js/api.js").status_code == 200
 
 
 def test_settings_reject_short_key():

@@ -24,14 +24,15 @@ from werkzeug.exceptions import HTTPException
 
 from graph_rec.db import ConnectionSettingsError, Graph, unavailable_hint
 from graph_rec.settings import Settings
+from webapi import metrics
 
 logger = logging.getLogger(__name__)
 
 GRAPH_KEY = "graph_rec.graph"
 REQUEST_ID_HEADER = "X-Request-Id"
 WRITE_METHODS = frozenset({"PUT", "POST", "DELETE", "PATCH"})
-# Endpoints that need no key, even when reads do.
-OPEN_ENDPOINTS = frozenset({"api.health", "api.openapi"})
+# Endpoints that need no key, even when reads do: the page and its files ask for the key themselves.
+OPEN_ENDPOINTS = frozenset({"api.health", "api.openapi", "page.index", "page.static", "static"})
 # A request id the client sends is kept when it is short and plain, else replaced.
 _CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _graph_lock = threading.Lock()
@@ -51,9 +52,11 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     if graph is not None:
         app.extensions[GRAPH_KEY] = graph
 
+    from webapi.page import page
     from webapi.routes import api
 
     app.register_blueprint(api)
+    app.register_blueprint(page)
     app.before_request(_start_request)
     app.before_request(_check_body_size)
     app.before_request(_check_api_key)
@@ -146,8 +149,10 @@ def _check_api_key():
 
 def _finish_request(response):
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "-")
-    milliseconds = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-    logger.info("%s %s %d %.1f ms", request.method, request.full_path.rstrip("?"), response.status_code, milliseconds)
+    seconds = time.perf_counter() - g.get("started", time.perf_counter())
+    route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    metrics.observe(request.method, route, response.status_code, seconds)
+    logger.info("%s %s %d %.1f ms", request.method, request.full_path.rstrip("?"), response.status_code, seconds * 1000)
     token = g.pop("request_id_token", None)
     if token is not None:
         request_id_var.reset(token)
