@@ -22,7 +22,7 @@ CREATE (:Movie {movie_id: 60, title: "Amélie (Fabuleux destin d'Amélie Poulain
 def tiny(tiny_graph):
     tiny_graph.run_text(TINY_GRAPH)
     tiny_graph.run_text(ACCENTED_MOVIE)
-    create_schema(tiny_graph)  # waits until the title index holds the new movies
+    create_schema(tiny_graph)  # waits until the title index contains the new movies
     return tiny_graph
 
 

@@ -2,7 +2,7 @@
 
 Under gunicorn every worker process counts its own requests. ``serve`` sets
 PROMETHEUS_MULTIPROC_DIR before this module is imported, so the workers write their counts
-to files in that folder and /metrics adds up all of them, whichever worker answers. Without
+to files in that folder and /metrics adds up all of them, whichever worker serves it. Without
 that variable (waitress, tests) the counts live in this process.
 """
 
