@@ -67,11 +67,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     server = commands.add_parser("neo4j", parents=[common], help="start, stop or inspect the local Neo4j server")
     server.add_argument("action", choices=["start", "stop", "status"], help="start (prints export lines for eval), stop, or status as JSON")
-    server.add_argument("--bolt-port", type=int, default=7687, help="Bolt port on 127.0.0.1 (default 7687)")
-    server.add_argument("--http-port", type=int, default=7474, help="HTTP and Neo4j Browser port on 127.0.0.1 (default 7474)")
-    server.add_argument("--heap", default="1g", help="JVM heap size, for example 1g or 512m (default 1g)")
-    server.add_argument("--pagecache", default="512m", help="Neo4j page cache size, for example 512m (default 512m)")
-    server.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for start or stop (default 120)")
+    server.add_argument("--bolt-port", type=int, default=7687, metavar="PORT", help="Bolt port on 127.0.0.1 (default 7687)")
+    server.add_argument("--http-port", type=int, default=7474, metavar="PORT", help="HTTP and Neo4j Browser port on 127.0.0.1 (default 7474)")
+    server.add_argument("--heap", default="1g", metavar="SIZE", help="JVM heap size, for example 1g or 512m (default 1g)")
+    server.add_argument("--pagecache", default="512m", metavar="SIZE", help="Neo4j page cache size, for example 512m (default 512m)")
+    server.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS", help="seconds to wait for start or stop (default 120)")
     server.set_defaults(handler=_neo4j_command)
 
     load = commands.add_parser("load", parents=[common], help="load MovieLens files into the graph")
@@ -79,7 +79,14 @@ def _build_parser() -> argparse.ArgumentParser:
     source.add_argument("--movielens", type=Path, help="folder with movies.csv, ratings.csv, links.csv, and optional tags.csv and users.csv (a userId column, as export writes it)")
     source.add_argument("--ml100k", type=Path, help="MovieLens-100k folder with u.data, u.item, u.user and u.genre (home var/neo4j/ml100k)")
     load.add_argument("--credits", type=Path, help="cast-and-crew CSV keyed by MovieLens movieId (with --movielens only)")
-    load.add_argument("--batch-size", type=int, default=5000, help="rows per write transaction (default 5000)")
+    load.add_argument(
+        "--imdb",
+        type=Path,
+        metavar="DIR",
+        help="folder with IMDb's title.principals, title.crew, name.basics and optional title.basics (.tsv.gz or .tsv), "
+        "joined to the movies through links.csv (with --movielens only)",
+    )
+    load.add_argument("--batch-size", type=int, default=5000, metavar="ROWS", help="rows per write transaction (default 5000)")
     load.add_argument(
         "--no-precompute",
         action="store_true",
@@ -92,9 +99,9 @@ def _build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="compute item-to-item weights (EASE) into SIMILAR relationships and each user's candidate lists",
     )
-    precompute.add_argument("--l2", type=float, default=800.0, help="EASE l2 penalty, above 0 (default 800)")
-    precompute.add_argument("--neighbours", type=int, default=400, help="weights kept per movie, largest absolute value first (default 400)")
-    precompute.add_argument("--popularity-exponent", type=float, default=0.1, help="divide weights into movie j by (ratings of j + 1) to this power (default 0.1)")
+    precompute.add_argument("--l2", type=float, default=800.0, metavar="PENALTY", help="EASE l2 penalty, above 0 (default 800)")
+    precompute.add_argument("--neighbours", type=int, default=400, metavar="COUNT", help="weights kept per movie, largest absolute value first (default 400)")
+    precompute.add_argument("--popularity-exponent", type=float, default=0.1, metavar="EXPONENT", help="divide weights into movie j by (ratings of j + 1) to this power (default 0.1)")
     precompute.add_argument("--force", action="store_true", help="recompute even when the stored weights match the ratings and options")
     precompute.set_defaults(handler=_precompute_command)
 
@@ -104,15 +111,15 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--protocol", required=True, choices=["ml100k-standard", "cold-items"], help="split and data set")
     evaluate.add_argument("--data-dir", type=Path, help="folder with ml-100k/, ml-latest-small/ and movielens-cast-director/ (default ../shared/data or GRAPH_REC_DATA_DIR)")
     evaluate.add_argument("--k", type=int, default=10, help="list length scored (default 10)")
-    evaluate.add_argument("--output", type=Path, help="JSON file for the results (default var/evaluation/PROTOCOL.json)")
+    evaluate.add_argument("--output", type=Path, metavar="FILE", help="JSON file for the results (default var/evaluation/PROTOCOL.json)")
     evaluate.set_defaults(handler=_evaluate_command)
 
     generate = commands.add_parser("generate", parents=[common], help="write synthetic data in the MovieLens format")
-    generate.add_argument("--users", type=int, required=True, help="number of users")
-    generate.add_argument("--movies", type=int, required=True, help="number of movies, at least 20")
-    generate.add_argument("--ratings", type=int, required=True, help="number of ratings, at least 20 per user")
+    generate.add_argument("--users", type=int, required=True, metavar="COUNT", help="number of users")
+    generate.add_argument("--movies", type=int, required=True, metavar="COUNT", help="number of movies, at least 20")
+    generate.add_argument("--ratings", type=int, required=True, metavar="COUNT", help="number of ratings, at least 20 per user")
     generate.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    generate.add_argument("--output", type=Path, required=True, help="folder for movies.csv, ratings.csv, links.csv, tags.csv and credits.csv")
+    generate.add_argument("--output", type=Path, required=True, metavar="DIR", help="folder for movies.csv, ratings.csv, links.csv, tags.csv and credits.csv")
     generate.set_defaults(handler=_generate_command)
 
     export = commands.add_parser(
@@ -139,14 +146,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "serve", parents=[common], help="serve the JSON API with gunicorn worker processes, or with waitress in one process"
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=5000, help="TCP port (default 5000)")
+    serve.add_argument("--port", type=int, default=5000, metavar="PORT", help="TCP port (default 5000)")
     serve.add_argument(
         "--server", choices=["gunicorn", "waitress"], default="gunicorn",
         help="gunicorn forks worker processes and runs on Unix only; waitress serves from threads of one process (default gunicorn)",
     )
-    serve.add_argument("--workers", type=int, help="gunicorn worker processes (default 2 * CPUs + 1)")
-    serve.add_argument("--threads", type=int, help="threads per gunicorn worker (default 1) or waitress threads (default 8)")
-    serve.add_argument("--timeout", type=int, default=30, help="seconds a gunicorn worker may spend on one request before it is restarted (default 30)")
+    serve.add_argument("--workers", type=int, metavar="COUNT", help="gunicorn worker processes (default 2 * CPUs + 1)")
+    serve.add_argument("--threads", type=int, metavar="COUNT", help="threads per gunicorn worker (default 1) or waitress threads (default 8)")
+    serve.add_argument("--timeout", type=int, default=30, metavar="SECONDS", help="seconds a gunicorn worker may spend on one request before it is restarted (default 30)")
     serve.add_argument("--no-access-log", action="store_true", help="turn off gunicorn's access log line per request")
     serve.add_argument(
         "--refresh-every", type=float, default=600.0, metavar="SECONDS",
@@ -190,11 +197,17 @@ def _load_command(args, settings: Settings) -> int:
 
     if args.ml100k and args.credits:
         raise ValueError("--credits is keyed by MovieLens movieId and cannot be used with --ml100k")
+    if args.ml100k and args.imdb:
+        raise ValueError("--imdb needs the links.csv of --movielens to find each movie's IMDb title, and cannot be used with --ml100k")
     graph = _open_graph(settings)
     try:
         started = time.perf_counter()
         if args.ml100k:
             summary = load_ml100k(graph, args.ml100k, batch_size=args.batch_size)
+        elif args.imdb:
+            from loaders.imdb import load_movielens_with_imdb
+
+            summary = load_movielens_with_imdb(graph, args.movielens, args.imdb, args.credits, batch_size=args.batch_size)
         else:
             summary = load_movielens(graph, args.movielens, args.credits, batch_size=args.batch_size)
         print(summary.format())

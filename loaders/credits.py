@@ -30,8 +30,8 @@ logger = logging.getLogger(__name__)
 
 CREDITS_COLUMNS = ("movieId", "released", "actors", "director", "imdbRating")
 
-# Prefix of person_id for people known only by name. A source with IMDb person ids
-# ("nm0000158") would use those ids instead.
+# Prefix of person_id for people known only by name. The IMDb loader keys its people as
+# 'imdb:nm0000158', and loaders.people merges a person of this file into such a namesake.
 NAME_ID_PREFIX = "name:"
 
 REPEATED_ACTOR = "actor name repeated in one movie's list, only its first position is kept"

@@ -26,6 +26,7 @@ import pandas as pd
 from graph_rec.db import Graph, read_statements
 from loaders.credits import CreditsData, read_credits
 from loaders.movielens import DEFAULT_CHUNK_ROWS, USERS_FILE, FileReport, MovieLensData, RatingsFile, read_movielens
+from loaders.people import merge_name_people
 from loaders.progress import batches_with_progress
 from loaders.rating_writer import frame_chunks, write_ratings
 
@@ -44,8 +45,10 @@ class LoadSummary:
     ``rows_read``, ``skipped`` (rows) and ``dropped_values`` (values removed from kept rows, such
     as a name listed twice for one movie) are keyed by file path. ``rows_written`` and ``seconds`` are
     keyed by step: validate, schema, then one step per load query, and total. The MovieLens
-    steps are movies, user_ids (with a users.csv only), ratings, tags, credit_movies, actors and
-    directors, and the ml-100k steps are genres, ml100k_movies, users and ratings.
+    steps are movies, user_ids (with a users.csv only), ratings, tags, credit_movies, actors,
+    directors and merge_name_people (when the graph has IMDb people), and the ml-100k steps are
+    genres, ml100k_movies, users and ratings. ``loaders.imdb`` adds imdb_movies (with
+    title.basics only), imdb_people, imdb_actors, imdb_directors and merge_name_people.
     """
 
     directory: str
@@ -337,11 +340,13 @@ def _write_movielens_and_credits(writer: "_BatchWriter", movielens: MovieLensDat
 
 
 def _write_credits(writer: "_BatchWriter", credits: CreditsData) -> None:
-    """Write the cast file's movie fields, then actors, then directors."""
+    """Write the cast file's movie fields, then actors, then directors, then merge them into IMDb namesakes."""
     path = credits.report.path
     writer.write("credit_movies", credits.movies, path)
     writer.write("actors", credits.actors, path)
     writer.write("directors", credits.directors, path)
+    # A graph loaded with IMDb files before this cast file has those people under IMDb ids.
+    merge_name_people(writer, credits.actors["person_id"].tolist() + credits.directors["person_id"].tolist(), path)
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict]:

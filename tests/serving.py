@@ -1,4 +1,4 @@
-"""Start ``python -m graph_rec serve`` on a free loopback port for a test, and call it over HTTP."""
+"""Run ``python -m graph_rec`` commands for tests: one-off commands, and ``serve`` on a free loopback port with calls over HTTP."""
 
 from __future__ import annotations
 
@@ -27,6 +27,25 @@ def server_environment(settings: Settings, **extra: str) -> dict:
         NEO4J_USER=settings.neo4j_user,
         NEO4J_PASSWORD=settings.neo4j_password or "",
         **extra,
+    )
+
+
+def run_cli(settings: Settings | None, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``python -m graph_rec ARGS`` and return its exit code and output.
+
+    With ``settings`` the command uses that server; with None it sees no NEO4J_ variable, so it
+    uses the local instance of its --home.
+    """
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("NEO4J_")}
+    if settings is not None:
+        environment = server_environment(settings)
+    return subprocess.run(
+        [sys.executable, "-m", "graph_rec", *args],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 

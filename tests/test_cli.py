@@ -1,31 +1,10 @@
 """The command line as a script uses it: output, exit codes, and loading ml-100k."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from graph_rec.settings import PROJECT_ROOT
 from tests.conftest import data_dir
 from tests.graphs import TINY_GRAPH
-
-
-def run_cli(settings, *args: str) -> subprocess.CompletedProcess:
-    environment = dict(
-        os.environ,
-        NEO4J_URI=settings.neo4j_uri,
-        NEO4J_USER=settings.neo4j_user,
-        NEO4J_PASSWORD=settings.neo4j_password or "",
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "graph_rec", *args],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+from tests.serving import run_cli
 
 
 @pytest.fixture

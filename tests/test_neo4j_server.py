@@ -12,18 +12,7 @@ from neo4j import GraphDatabase
 
 from graph_rec import neo4j_server
 from graph_rec.settings import PROJECT_ROOT
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("NEO4J_")}
-    return subprocess.run(
-        [sys.executable, "-m", "graph_rec", *args],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+from tests.serving import run_cli
 
 
 def parse_shell_lines(text: str) -> dict[str, str]:
@@ -42,7 +31,7 @@ def test_start_status_restart_stop(home):
     bolt_port, http_port = neo4j_server.free_port(), neo4j_server.free_port()
     ports = ["--bolt-port", str(bolt_port), "--http-port", str(http_port)]
 
-    started = run_cli("neo4j", "start", "--home", str(home), "--heap", "512m", "--pagecache", "64m", *ports)
+    started = run_cli(None, "neo4j", "start", "--home", str(home), "--heap", "512m", "--pagecache", "64m", *ports)
     assert started.returncode == 0, started.stderr
     lines = parse_shell_lines(started.stdout)
     assert lines["NEO4J_URI"] == f"neo4j://127.0.0.1:{bolt_port}"
@@ -55,21 +44,21 @@ def test_start_status_restart_stop(home):
     with GraphDatabase.driver(lines["NEO4J_URI"], auth=auth) as driver:
         driver.execute_query("CREATE (:Probe {name: 'kept'})")
 
-    again = run_cli("neo4j", "start", "--home", str(home), *ports)
+    again = run_cli(None, "neo4j", "start", "--home", str(home), *ports)
     assert again.returncode == 0, again.stderr
     assert parse_shell_lines(again.stdout) == lines
 
-    status = json.loads(run_cli("neo4j", "status", "--home", str(home)).stdout)
+    status = json.loads(run_cli(None, "neo4j", "status", "--home", str(home)).stdout)
     assert status["running"] is True
     assert status["bolt_port"] == bolt_port
 
-    stopped = run_cli("neo4j", "stop", "--home", str(home))
+    stopped = run_cli(None, "neo4j", "stop", "--home", str(home))
     assert stopped.returncode == 0, stopped.stderr
-    assert json.loads(run_cli("neo4j", "status", "--home", str(home)).stdout)["running"] is False
+    assert json.loads(run_cli(None, "neo4j", "status", "--home", str(home)).stdout)["running"] is False
     # A clean shutdown ends the server's log with "Stopped."; a killed server never writes it.
     assert (home / "logs" / "neo4j.log").read_text().splitlines()[-1].endswith("Stopped.")
 
-    restarted = run_cli("neo4j", "start", "--home", str(home), *ports)
+    restarted = run_cli(None, "neo4j", "start", "--home", str(home), *ports)
     assert restarted.returncode == 0, restarted.stderr
     assert parse_shell_lines(restarted.stdout)["NEO4J_PASSWORD"] == lines["NEO4J_PASSWORD"]
     with GraphDatabase.driver(lines["NEO4J_URI"], auth=auth) as driver:
@@ -94,7 +83,7 @@ def test_start_rejects_busy_port(home):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = run_cli("neo4j", "start", "--home", str(home), "--bolt-port", str(port), "--http-port", str(neo4j_server.free_port()))
+        result = run_cli(None, "neo4j", "start", "--home", str(home), "--bolt-port", str(port), "--http-port", str(neo4j_server.free_port()))
     assert result.returncode == 3
     assert f"port {port}" in result.stderr
 
