@@ -43,7 +43,7 @@ def test_recommendations_shape(client):
     response = client.get("/users/1/recommendations?k=2&strategy=hybrid")
     assert response.status_code == 200
     body = response.get_json()
-    assert list(body) == ["user_id", "strategy", "items"]
+    assert list(body) == ["user_id", "strategy", "offset", "items"]
     assert body["user_id"] == 1
     assert body["strategy"] == "hybrid"
     assert len(body["items"]) == 2
