@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -18,6 +19,11 @@ from graph_rec.db import Graph, unavailable_hint
 from graph_rec.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+# Commands that write or read in bulk, and the transaction timeout they use unless
+# GRAPH_REC_QUERY_TIMEOUT sets one.
+BATCH_COMMANDS = frozenset({"load", "precompute", "refresh", "export", "evaluate"})
+BATCH_QUERY_TIMEOUT = 3600.0
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -44,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     dataset = args.dataset or ("ml100k" if getattr(args, "ml100k", None) else None)
     settings = Settings.from_env(dataset=dataset, neo4j_home=Path(args.home).resolve() if args.home else None)
+    if args.command in BATCH_COMMANDS and not os.environ.get("GRAPH_REC_QUERY_TIMEOUT"):
+        # The query timeout guards API requests; one batch transaction may take much longer.
+        settings = dataclasses.replace(settings, query_timeout=BATCH_QUERY_TIMEOUT)
     try:
         return args.handler(args, settings)
     except Exception as error:  # one place that turns every failure into a message and an exit code
