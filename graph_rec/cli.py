@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 BATCH_COMMANDS = frozenset({"load", "precompute", "refresh", "export", "evaluate"})
 BATCH_QUERY_TIMEOUT = 3600.0
 
+DEFAULT_BOLT_PORT = 7687
+DEFAULT_HTTP_PORT = 7474
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -76,8 +79,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
     server = commands.add_parser("neo4j", parents=[common], help="start, stop or inspect the local Neo4j server")
     server.add_argument("action", choices=["start", "stop", "status"], help="start (prints export lines for eval), stop, or status as JSON")
-    server.add_argument("--bolt-port", type=int, default=7687, metavar="PORT", help="Bolt port on 127.0.0.1 (default 7687)")
-    server.add_argument("--http-port", type=int, default=7474, metavar="PORT", help="HTTP and Neo4j Browser port on 127.0.0.1 (default 7474)")
+    server.add_argument(
+        "--bolt-port", type=int, metavar="PORT", help="Bolt port on 127.0.0.1 (default: the home's last port, else 7687)"
+    )
+    server.add_argument(
+        "--http-port", type=int, metavar="PORT",
+        help="HTTP and Neo4j Browser port on 127.0.0.1 (default: the home's last port, else 7474)",
+    )
     server.add_argument("--heap", default="1g", metavar="SIZE", help="JVM heap size, for example 1g or 512m (default 1g)")
     server.add_argument("--pagecache", default="512m", metavar="SIZE", help="Neo4j page cache size, for example 512m (default 512m)")
     server.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS", help="seconds to wait for start or stop (default 120)")
@@ -185,8 +193,12 @@ def _neo4j_command(args, settings: Settings) -> int:
         return EXIT_OK
     home = settings.neo4j_home
     if args.action == "start":
+        # A home started before keeps its ports, so the hint "start it with neo4j start" brings it back where the API looks.
+        previous = neo4j_server.read_instance(home)
+        bolt_port = args.bolt_port or (previous.bolt_port if previous else DEFAULT_BOLT_PORT)
+        http_port = args.http_port or (previous.http_port if previous else DEFAULT_HTTP_PORT)
         instance = neo4j_server.start(
-            home, bolt_port=args.bolt_port, http_port=args.http_port, heap=args.heap, pagecache=args.pagecache, timeout=args.timeout
+            home, bolt_port=bolt_port, http_port=http_port, heap=args.heap, pagecache=args.pagecache, timeout=args.timeout
         )
         print(f"# Neo4j runs from {instance.home}; Browser: {instance.browser_url}", file=sys.stderr)
         print(instance.shell_lines())

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from graph_rec.db import Graph
+from graph_rec.progress import progress_bar
 from loaders.movielens import (
     LINKS_COLUMNS,
     LINKS_FILE,
@@ -228,22 +229,25 @@ def pages(ids: np.ndarray, sizes: np.ndarray, max_rows: int = PAGE_ROWS) -> Iter
 
 
 class _Progress:
-    """Log the rows written to one file at most every PROGRESS_SECONDS, and the total at the end."""
+    """Draw a bar of the rows written to one file, and log them at most every PROGRESS_SECONDS and at the end."""
 
     def __init__(self, name: str, total: int):
         self.name = name
         self.total = total
         self.rows = 0
         self.started = self.logged = time.perf_counter()
+        self.bar = progress_bar(total, name)
 
     def add(self, rows: int) -> None:
         self.rows += rows
+        self.bar.update(rows)
         now = time.perf_counter()
         if now - self.logged >= PROGRESS_SECONDS:
             self.logged = now
             logger.info("exported %d of %d rows to %s", self.rows, self.total, self.name)
 
     def finish(self) -> int:
+        self.bar.close()
         logger.info("exported %d rows to %s in %.1f s", self.rows, self.name, time.perf_counter() - self.started)
         return self.rows
 

@@ -8,6 +8,7 @@ recommendation runs the live queries that see it, and precompute knows its data 
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ def check_rating(value) -> float:
     # NaN and infinity fail the range test; an int of any size compares exactly.
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if not is_number or not MIN_RATING_VALUE <= value <= MAX_RATING_VALUE or (value / RATING_STEP) % 1:
-        raise InvalidRatingError(f"invalid rating {value!r}: use a number from 0.5 to 5.0 in steps of 0.5")
+        raise InvalidRatingError(f"invalid rating {json.dumps(value)}: use a number from 0.5 to 5.0 in steps of 0.5")
     return float(value)
 
 

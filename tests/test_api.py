@@ -118,13 +118,16 @@ def test_similar_invalid_k_400(client):
 
 
 def test_unknown_route_404_json(client):
-    assert_error(client.get("/no/such/route"), 404)
+    response = client.get("/no/such/route")
+    assert_error(response, 404)
+    assert "no such path /no/such/route" in response.get_json()["error"]["message"]
 
 
 def test_wrong_method_405_json(client):
     response = client.post("/users/1/recommendations")
     assert_error(response, 405)
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert response.get_json()["error"]["message"].startswith("method POST is not allowed on /users/1/recommendations: use ")
 
 
 def test_health_ok(client):

@@ -100,7 +100,7 @@ def test_body_over_limit_413(tiny):
 
 @pytest.mark.parametrize(
     "headers, message",
-    [({}, "missing API key"), ({"Authorization": "Bearer wrong-key-0123456789"}, "wrong API key"), ({"Authorization": KEY}, "missing API key")],
+    [({}, "missing API key"), ({"Authorization": "Bearer wrong-key-0123456789"}, "wrong API key"), ({"Authorization": KEY}, "use the Bearer scheme")],
 )
 def test_write_without_the_key_401(client, tiny, caplog, headers, message):
     caplog.set_level(logging.DEBUG)

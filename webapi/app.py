@@ -139,8 +139,10 @@ def _check_api_key():
         return error_response(403, "writes are disabled on this server: start it with GRAPH_REC_API_KEY set")
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     challenge = {"WWW-Authenticate": 'Bearer realm="graph_rec"'}
-    if scheme.lower() != "bearer" or not token.strip():
+    if not scheme:
         return error_response(401, "missing API key: send the header 'Authorization: Bearer <key>'", challenge)
+    if scheme.lower() != "bearer" or not token.strip():
+        return error_response(401, "invalid Authorization header: use the Bearer scheme, 'Authorization: Bearer <key>'", challenge)
     if not hmac.compare_digest(token.strip().encode("utf-8"), settings.api_key.encode("utf-8")):
         logger.warning("%s %s rejected: wrong API key", request.method, request.path)
         return error_response(401, "wrong API key: send the key that GRAPH_REC_API_KEY sets on the server", challenge)
@@ -162,7 +164,16 @@ def _finish_request(response):
 def _http_error(error: HTTPException):
     # Keep headers such as Allow on a 405, but not werkzeug's HTML content type.
     headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
-    return error_response(error.code or 500, error.description or error.name, headers)
+    return error_response(error.code or 500, _error_message(error, headers), headers)
+
+
+def _error_message(error: HTTPException, headers: dict) -> str:
+    """Name the method or path in werkzeug's generic 404 and 405 texts; keep the messages the routes wrote."""
+    if error.code == 405:
+        return f"method {request.method} is not allowed on {request.path}: use {headers.get('Allow', 'another method')}"
+    if error.code == 404 and request.url_rule is None:
+        return f"no such path {request.path}: see /openapi.json for the paths of this API"
+    return error.description or error.name
 
 
 def _neo4j_unavailable(error: Exception):

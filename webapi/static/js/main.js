@@ -221,7 +221,7 @@ async function loadRecommendations(change = null) {
     state.recommendations = [];
     page.recList.replaceChildren();
     if (error instanceof api.ApiError && error.status === 404) {
-      page.recNote.textContent = `User ${user} has no ratings yet, so there is nothing to recommend from. Find a movie and rate it to start, or enter another user id.`;
+      page.recNote.textContent = `User ${user} is not in the data yet: check the id, or find a movie and rate it to start this user.`;
     } else {
       page.recNote.textContent = "";
       showError("Could not load the recommendations", error);
