@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from loaders.errors import InputFileError
-from loaders.movielens import FileReport
+from loaders.movielens import FileReport, column_positions
 
 logger = logging.getLogger(__name__)
 
@@ -187,28 +187,11 @@ def _read_header(path: Path, file: BinaryIO, columns: Sequence[str]) -> list[str
         )
     text = data.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r\n").decode("utf-8", "backslashreplace")
     header = text.split("\t")
-    found = ", ".join(repr(name) for name in header)
-    missing = [name for name in columns if name not in header]
-    if missing:
-        raise InputFileError(
-            path,
-            f"missing column {', '.join(repr(name) for name in missing)}, the header has the columns {found}",
-            f"The header must name the columns {', '.join(columns)}, separated by tabs. "
-            "Check that this is the IMDb file of that name",
-            line=1,
-            column=missing[0],
-            value=text,
-        )
-    repeated = [name for name in columns if header.count(name) > 1]
-    if repeated:
-        raise InputFileError(
-            path,
-            f"column {repeated[0]!r} appears more than once in the header {found}",
-            "Rename or delete the extra column",
-            line=1,
-            column=repeated[0],
-            value=text,
-        )
+    fix = (
+        f"The header must name the columns {', '.join(columns)}, separated by tabs. "
+        "Check that this is the IMDb file of that name"
+    )
+    column_positions(path, header, columns, fix=fix, line_text=text)
     return header
 
 

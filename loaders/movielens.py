@@ -479,7 +479,7 @@ def iter_csv_tables(path: Path, columns: Sequence[str], chunk_rows: int | None =
             )
         header = rows.pop(0)
         lines.pop(0)
-        positions = _column_positions(path, header, columns)
+        positions = column_positions(path, header, columns)
         whole_file = chunk_rows is None or len(rows) < chunk_rows
 
         while True:
@@ -608,17 +608,25 @@ def _count_separators(text: str) -> int:
     return count
 
 
-def _column_positions(path: Path, header: list[str], columns: Sequence[str]) -> dict[str, int]:
+def column_positions(
+    path: Path, header: list[str], columns: Sequence[str], fix: str | None = None, line_text: str | None = None
+) -> dict[str, int]:
+    """Map each required column to its position in ``header``; raise InputFileError for a missing or repeated one.
+
+    ``fix`` replaces the advice for a missing column, and ``line_text`` the header line the
+    error quotes (by default the names joined with commas).
+    """
     found = ", ".join(repr(name) for name in header)
+    value = ",".join(header) if line_text is None else line_text
     missing = [name for name in columns if name not in header]
     if missing:
         raise InputFileError(
             path,
             f"missing column {', '.join(repr(name) for name in missing)}, the header has the columns {found}",
-            f"The header must name the columns {', '.join(columns)}, in any order",
+            fix or f"The header must name the columns {', '.join(columns)}, in any order",
             line=1,
             column=missing[0],
-            value=",".join(header),
+            value=value,
         )
     repeated = [name for name in columns if header.count(name) > 1]
     if repeated:
@@ -628,7 +636,7 @@ def _column_positions(path: Path, header: list[str], columns: Sequence[str]) -> 
             "Rename or delete the extra column",
             line=1,
             column=repeated[0],
-            value=",".join(header),
+            value=value,
         )
     return {name: header.index(name) for name in columns}
 
