@@ -3,7 +3,7 @@
 A rating is created or replaced with ``put_rating`` and removed with ``delete_rating``.
 ``hide_movie`` records that a user is not interested in a movie. ``delete_user`` removes a
 user with everything they wrote. Each write marks the user changed, so their next
-recommendation runs the live queries that see it, and precompute knows its data is stale.
+recommendation runs the live queries that see it, and precompute counts its data as stale.
 """
 
 from __future__ import annotations

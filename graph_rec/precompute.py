@@ -21,7 +21,7 @@ from graph_rec.similarity import (
     DEFAULT_POPULARITY_EXPONENT,
     compute_weights,
     interactions_from_pairs,
-    is_up_to_date,
+    ratings_unchanged,
     store_metadata,
     store_similarities,
 )
@@ -82,29 +82,25 @@ def freshness(graph: Graph) -> dict:
     if status["computed_at"] is None:
         return {"computed_at": None, "age_seconds": None, "stale": True, "reason": "precompute has not run"}
     computed_at = status["computed_at"].to_native()
-    changed = status["changed_users"]
-    stale = changed > 0 or status["computed_ratings"] != status["ratings"]
     return {
         "computed_at": computed_at.isoformat(),
         "age_seconds": round((datetime.now(timezone.utc) - computed_at).total_seconds(), 1),
-        "stale": stale,
+        "stale": not ratings_unchanged(status),
         "ratings_then": status["computed_ratings"],
         "ratings_now": status["ratings"],
-        "users_changed_since": changed,
+        "users_changed_since": status["changed_users"],
     }
 
 
 def refresh(graph: Graph) -> dict | None:
     """Rerun precompute with its stored options when ratings changed since it ran; return its summary, or None."""
     status = graph.read("precompute_status")[0]
-    if status["computed_ratings"] is None:
+    if status["computed_ratings"] is None or ratings_unchanged(status):
         return None
     options = {
         "l2": status["l2"],
         "neighbours": status["neighbours"],
         "popularity_exponent": status["popularity_exponent"],
     }
-    if is_up_to_date(graph, **options):
-        return None
     logger.info("ratings changed since the last precompute, so precompute runs again with %s", options)
     return precompute(graph, **options)

@@ -66,13 +66,20 @@ def column_sums(matrix) -> np.ndarray:
 def is_up_to_date(graph: Graph, l2: float, neighbours: int, popularity_exponent: float) -> bool:
     """Tell whether stored SIMILAR weights used these parameters and the graph's current rating count.
 
-    A rating replaced through the API keeps the count, so users changed since the precompute
-    also make it out of date.
+    Users who rated through the API since the precompute also make it out of date.
     """
     status = graph.read("precompute_status")[0]
-    stored = (status["computed_ratings"], status["l2"], status["neighbours"], status["popularity_exponent"])
-    current = (status["ratings"], float(l2), neighbours, float(popularity_exponent))
-    return stored == current and status["changed_users"] == 0
+    stored = (status["l2"], status["neighbours"], status["popularity_exponent"])
+    return stored == (float(l2), neighbours, float(popularity_exponent)) and ratings_unchanged(status)
+
+
+def ratings_unchanged(status: dict) -> bool:
+    """Tell whether a ``precompute_status`` row shows the ratings as precompute read them.
+
+    The count must match, and no user may have rated through the API since, because a replaced
+    rating keeps the count.
+    """
+    return status["computed_ratings"] == status["ratings"] and status["changed_users"] == 0
 
 
 def read_interactions(graph: Graph) -> Interactions:

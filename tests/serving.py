@@ -33,7 +33,7 @@ def server_environment(settings: Settings, **extra: str) -> dict:
 def run_cli(settings: Settings | None, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run ``python -m graph_rec ARGS`` and return its exit code and output.
 
-    With ``settings`` the command uses that server; with None it sees no NEO4J_ variable, so it
+    With ``settings`` the command uses that server; with None it runs without any NEO4J_ variable, so it
     uses the local instance of its --home.
     """
     environment = {name: value for name, value in os.environ.items() if not name.startswith("NEO4J_")}

@@ -192,12 +192,13 @@ def _neo4j_client_error(error: ClientError):
         logger.error("%s %s timed out in Neo4j: %s", request.method, request.path, error)
         return error_response(503, "the query took longer than GRAPH_REC_QUERY_TIMEOUT allows: try again later")
     if error.code and "Bookmark" in error.code:
+        # A signed token from before a database reset carries bookmarks that Neo4j no longer knows.
+        logger.warning("%s %s rejected bookmarks: %s", request.method, request.path, error)
         return error_response(400, f"invalid X-Graph-Bookmarks header: send back the value a write returned ({error.code})")
     return _unexpected_error(error)
 
 
 def _unexpected_error(error: Exception):
-    if isinstance(error, HTTPException):
-        return _http_error(error)
+    # Flask sends HTTPException to _http_error, its more specific handler, so only other errors arrive here.
     logger.exception("%s %s failed", request.method, request.path)
     return error_response(500, f"internal error: report request id {request_id_var.get()} to the operator")
